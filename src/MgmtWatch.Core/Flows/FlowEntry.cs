@@ -1,0 +1,83 @@
+using MgmtWatch.Core.Decoding;
+
+namespace MgmtWatch.Core.Flows;
+
+/// <summary>
+/// One flow's state, stored by value in the flow table's array: no object per flow, and the fields a
+/// packet touches sit together. Fields are public within the assembly for the hot path.
+/// </summary>
+internal struct FlowEntry
+{
+    // Key in canonical order (see FlowKey).
+    public HostAddress A;
+    public HostAddress B;
+    public ushort PortA;
+    public ushort PortB;
+    public byte Protocol;
+    public byte IpVersion;
+
+    /// <summary>True when endpoint A is the originator.</summary>
+    public bool OrigIsA;
+
+    /// <summary>Index into the timeout table (see FlowTable).</summary>
+    public byte TimeoutClass;
+
+    public byte HistoryLength;
+
+    /// <summary>Application protocol identified by an analyzer (AnalyzerRegistry id), 0 if none.</summary>
+    public byte Service;
+
+    /// <summary>Alerted, flipped and similar bits (FlowFlags).</summary>
+    public byte Flags;
+
+    /// <summary>Once-per-direction history letters already recorded (a, d, i, q; 8 bits).</summary>
+    public byte HistoryOnce;
+
+    public uint Hash;
+
+    public long Start;
+    public long Last;
+    public long FirstPacket;
+    public long LastReport;
+
+    public Endpoint Orig;
+    public Endpoint Resp;
+    public ulong MissedBytes;
+    public UInt128 History;
+
+    // Timer wheel links (indices into the flow array; -1 for none) and the bucket holding the flow.
+    public int WheelPrev;
+    public int WheelNext;
+    public int WheelBucket;
+
+    /// <summary>Per-flow state index of the flow's analyzer, -1 for none.</summary>
+    public int AnalyzerState;
+
+    public readonly FlowKey Key => new(A, B, PortA, PortB, Protocol);
+
+    internal struct Endpoint
+    {
+        public ulong Bytes;
+        public ulong IpBytes;
+        public uint Packets;
+        public uint NextSeq;
+        public uint LastSyn;
+        public uint LastFin;
+        public uint LastRst;
+        public ushort Retransmissions;
+        public ushort ZeroWindows;
+        public ushort Gaps;
+        public TcpEndpointState State;
+
+        /// <summary>Bits: 1 sequence known, 2 SYN seen, 4 FIN seen, 8 RST seen.</summary>
+        public byte SeqFlags;
+    }
+}
+
+/// <summary>Bits of <see cref="FlowEntry.Flags"/>.</summary>
+internal static class FlowFlags
+{
+    public const byte Alerted = 1;
+    public const byte Flipped = 2;
+    public const byte InTable = 4;
+}

@@ -1,0 +1,23 @@
+using MgmtWatch.Core.Flows;
+
+namespace MgmtWatch.Core.Pipeline;
+
+/// <summary>Settings of one analysis pipeline.</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Flow timeouts.</summary>
+    public FlowTimeouts Timeouts { get; init; } = new();
+
+    /// <summary>Concurrent flows at most; beyond it the flow nearest its timeout is evicted.</summary>
+    public int MaxFlows { get; init; } = FlowTable.DefaultMaxFlows;
+
+    /// <summary>Live interface name (EVE <c>in_iface</c>); null when reading files.</summary>
+    public string? Interface { get; init; }
+
+    /// <summary>
+    /// Anomaly events written per event name per minute of packet time. A capture full of one broken
+    /// packet type (or an attacker) would otherwise turn EVE into a copy of the capture; the rest are
+    /// counted in the summary.
+    /// </summary>
+    public int AnomaliesPerMinute { get; init; } = 100;
+}
