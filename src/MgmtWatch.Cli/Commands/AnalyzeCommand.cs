@@ -75,6 +75,18 @@ internal static partial class AnalyzeCommand
     {
         FlowFormat.AcceptOnlyFromAmong("json", "zeek-tsv");
         Order.AcceptOnlyFromAmong("time", "given");
+        Captures.Validators.Add(r =>
+        {
+            // An unknown option would otherwise be taken for one more file name (and fail as "no such
+            // file"); a file whose name starts with '-' can still be given as ./-name.
+            foreach (var value in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (value.StartsWith('-') && value != "-")
+                {
+                    r.AddError($"unknown option '{value}'");
+                }
+            }
+        });
         MaxFlows.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1)

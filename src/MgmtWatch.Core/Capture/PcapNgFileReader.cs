@@ -71,16 +71,21 @@ public sealed class PcapNgFileReader : CaptureFileReader
         while (true)
         {
             var blockOffset = Position;
-            if (Ensure(12) < 12)
+            if (Ensure(8) < 8)
             {
                 return EndOrTruncated("a block header");
             }
 
-            var head = Available;
-            var type = ReadU32(head);
+            var type = ReadU32(Available);
             if (type == SectionHeaderBlock)
             {
-                var bom = head.Slice(8, 4);
+                // The byte-order magic after the length decides how this section (and its length) reads.
+                if (Ensure(12) < 12)
+                {
+                    return EndOrTruncated("a section header");
+                }
+
+                var bom = Available.Slice(8, 4);
                 if (BinaryPrimitives.ReadUInt32LittleEndian(bom) == ByteOrderMagic)
                 {
                     _bigEndian = false;
@@ -95,6 +100,7 @@ public sealed class PcapNgFileReader : CaptureFileReader
                 }
             }
 
+            var head = Available;
             var total = ReadU32(head[4..]);
             if (total < 12 || total % 4 != 0)
             {

@@ -1,6 +1,6 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using MgmtWatch.Core.Decoding;
 
@@ -76,21 +76,32 @@ public static class CommunityId
         int counterpart = protocol == IpProtocol.Icmp
             ? type switch
             {
-                8 => 0, 0 => 8,     // echo
-                13 => 14, 14 => 13, // timestamp
-                15 => 16, 16 => 15, // information
-                10 => 9, 9 => 10,   // router solicitation / advertisement
-                17 => 18, 18 => 17, // address mask
+                8 => 0,
+                0 => 8,     // echo
+                13 => 14,
+                14 => 13, // timestamp
+                15 => 16,
+                16 => 15, // information
+                10 => 9,
+                9 => 10,   // router solicitation / advertisement
+                17 => 18,
+                18 => 17, // address mask
                 _ => -1,
             }
             : type switch
             {
-                128 => 129, 129 => 128, // echo
-                133 => 134, 134 => 133, // router solicitation / advertisement
-                135 => 136, 136 => 135, // neighbor solicitation / advertisement
-                130 => 131, 131 => 130, // MLD query / report
-                139 => 140, 140 => 139, // node information (who-are-you)
-                144 => 145, 145 => 144, // home agent address discovery
+                128 => 129,
+                129 => 128, // echo
+                133 => 134,
+                134 => 133, // router solicitation / advertisement
+                135 => 136,
+                136 => 135, // neighbor solicitation / advertisement
+                130 => 131,
+                131 => 130, // MLD query / report
+                139 => 140,
+                140 => 139, // node information (who-are-you)
+                144 => 145,
+                145 => 144, // home agent address discovery
                 _ => -1,
             };
         return counterpart < 0 ? (type, code, true) : (type, (ushort)counterpart, false);
