@@ -1,0 +1,54 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+
+namespace MgmtWatch.Benchmarks;
+
+/// <summary>
+/// <c>throughput [--packets N] [--capture FILE] [--repeats N]</c>: whole-path packets/s against tcpdump.
+/// <c>micro [BenchmarkDotNet args]</c>: per-component micro-benchmarks with the memory diagnoser.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "micro")
+        {
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+            return 0;
+        }
+
+        var packets = 2_000_000;
+        var repeats = 3;
+        string? capture = null;
+        for (var i = args.Length > 0 && args[0] == "throughput" ? 1 : 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--packets":
+                    packets = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--capture":
+                    capture = args[++i];
+                    break;
+                case "--repeats":
+                    repeats = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: throughput [--packets N] [--capture FILE] [--repeats N] | micro [--filter *]");
+                    return 2;
+            }
+        }
+
+        if (capture is null)
+        {
+            capture = Path.Combine(Path.GetTempPath(), $"mgmtwatch-mix-{packets}.pcap");
+            if (!File.Exists(capture))
+            {
+                Console.WriteLine($"writing a {packets:N0}-packet management mix to {capture} ...");
+                ManagementMix.Write(capture, packets);
+            }
+        }
+
+        return Throughput.Run(capture, repeats);
+    }
+}
