@@ -43,7 +43,13 @@ internal static class SummaryReport
             b.Append(Invariant, $"  hosts in ARP   {s.ArpHosts:N0}").AppendLine();
         }
 
-        b.Append(Invariant, $"  events         alerts {s.Alerts:N0} · anomalies {s.AnomaliesWritten:N0}");
+        b.Append(Invariant, $"  events         alerts {s.Alerts:N0}");
+        if (s.AlertsSuppressed > 0)
+        {
+            b.Append(Invariant, $" (+{s.AlertsSuppressed:N0} repeats of the same incidents)");
+        }
+
+        b.Append(Invariant, $" · anomalies {s.AnomaliesWritten:N0}");
         if (s.AnomaliesSuppressed > 0)
         {
             b.Append(Invariant, $" (+{s.AnomaliesSuppressed:N0} over the per-minute limit, not written)");

@@ -50,8 +50,8 @@ internal struct FlowEntry
     public int WheelNext;
     public int WheelBucket;
 
-    /// <summary>Per-flow state index of the flow's analyzer, -1 for none.</summary>
-    public int AnalyzerState;
+    /// <summary>Payload packets offered to content detection so far (bounded, see AnalysisPipeline).</summary>
+    public byte Probes;
 
     public readonly FlowKey Key => new(A, B, PortA, PortB, Protocol);
 
@@ -80,4 +80,5 @@ internal static class FlowFlags
     public const byte Alerted = 1;
     public const byte Flipped = 2;
     public const byte InTable = 4;
+    public const byte ServiceConfirmed = 8;
 }

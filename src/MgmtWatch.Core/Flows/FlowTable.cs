@@ -287,7 +287,6 @@ internal sealed class FlowTable
         f.Last = now;
         f.LastReport = now;
         f.FirstPacket = packetNumber;
-        f.AnalyzerState = -1;
         f.Flags = FlowFlags.InTable;
         f.WheelPrev = f.WheelNext = -1;
         f.WheelBucket = -1;

@@ -1,5 +1,7 @@
+using MgmtWatch.Core.Analyzers;
 using MgmtWatch.Core.Capture;
 using MgmtWatch.Core.Decoding;
+using MgmtWatch.Core.Detection;
 using MgmtWatch.Core.Flows;
 using MgmtWatch.Core.Inventory;
 using MgmtWatch.Core.Output;
@@ -25,6 +27,9 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
     private readonly FlowRecord _record = new();
     private readonly AnomalyEvent _anomaly = new();
     private readonly RunSummary _summary = new();
+    private readonly AnalyzerRegistry _analyzers;
+    private readonly AnalyzerContext _context;
+    private readonly IncidentTracker _incidents;
     private IReadOnlyList<string> _sourceNames = [];
     private string? _currentSource;
     private long _packetNumber;
@@ -39,7 +44,10 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         _options = options;
         _sink = sink;
         _logger = logger ?? NullLogger.Instance;
-        _flows = new FlowTable(this, options.Timeouts, options.MaxFlows);
+        _analyzers = options.Analyzers();
+        _context = new AnalyzerContext(this, options.Fingerprinter ?? CredentialFingerprinter.Ephemeral(), options.Detection);
+        _incidents = new IncidentTracker(options.IncidentWindow);
+        _flows = new FlowTable(this, options.Timeouts, options.MaxFlows, _analyzers.IsServicePort);
         _anomalyLimiter = new AnomalyLimiter(options.AnomaliesPerMinute);
         _record.Interface = options.Interface;
         _anomaly.Interface = options.Interface;
@@ -74,7 +82,12 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         switch (p.Kind)
         {
             case PacketKind.Ip:
-                flow = _flows.Observe(ts, _packetNumber, ref p, out _);
+                flow = _flows.Observe(ts, _packetNumber, ref p, out var fromOriginator);
+                if (p.PayloadLength > 0 && p.Payload.Length > 0)
+                {
+                    Analyze(flow, fromOriginator, ts, p);
+                }
+
                 break;
             case PacketKind.Arp:
                 if (p.ArpSenderMac != 0)
@@ -93,6 +106,148 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         {
             EmitDecodeAnomaly(ts, p, flow);
         }
+    }
+
+    /// <summary>
+    /// Payload packets of a flow with no analyzer on its port that content detection examines before
+    /// giving up: enough for a client request and a server reply in either order.
+    /// </summary>
+    private const int MaxProbes = 4;
+
+    private void Analyze(int flow, bool fromOriginator, long ts, scoped in DecodedPacket p)
+    {
+        ref var f = ref _flows[flow];
+        if (f.Service == AnalyzerRegistry.NoAnalyzer)
+        {
+            return;
+        }
+
+        var packet = new AnalyzerPacket(ts, _packetNumber, flow, fromOriginator,
+            f.OrigIsA ? f.A : f.B, f.OrigIsA ? f.PortA : f.PortB, f.OrigIsA ? f.B : f.A, f.OrigIsA ? f.PortB : f.PortA,
+            f.Protocol, f.IpVersion, p.TcpFlags, p.Sequence, p.PayloadLength, p.Payload);
+        if (f.Service == AnalyzerRegistry.Undecided)
+        {
+            var id = _analyzers.ForPort(f.Protocol, packet.ResponderPort);
+            if (id == AnalyzerRegistry.Undecided)
+            {
+                id = _analyzers.Detect(packet);
+                if (id != AnalyzerRegistry.Undecided)
+                {
+                    f.Flags |= FlowFlags.ServiceConfirmed;
+                }
+                else if (++f.Probes >= MaxProbes)
+                {
+                    f.Service = AnalyzerRegistry.NoAnalyzer;
+                    return;
+                }
+            }
+
+            f.Service = id;
+            if (id == AnalyzerRegistry.Undecided)
+            {
+                return;
+            }
+        }
+
+        _analyzers[f.Service].Inspect(packet, _context);
+    }
+
+    /// <summary>Marks a flow's service as confirmed by its analyzer.</summary>
+    internal void ConfirmService(int flow) => _flows[flow].Flags |= FlowFlags.ServiceConfirmed;
+
+    /// <summary>Writes an analyzer's protocol violation as an applayer anomaly (rate-limited per event name).</summary>
+    internal void EmitApplicationAnomaly(string appProto, string eventName, scoped in AnalyzerPacket packet)
+    {
+        if (!_anomalyLimiter.Allow(eventName, packet.Timestamp))
+        {
+            _summary.AnomaliesSuppressed++;
+            return;
+        }
+
+        var a = _anomaly;
+        a.Timestamp = packet.Timestamp;
+        a.PacketNumber = packet.PacketNumber;
+        a.PcapFilename = _options.Interface is null ? _currentSource : null;
+        a.HasAddresses = true;
+        a.HasPorts = true;
+        a.Source = packet.Source;
+        a.Destination = packet.Destination;
+        a.SourcePort = packet.SourcePort;
+        a.DestinationPort = packet.DestinationPort;
+        a.Protocol = packet.Protocol;
+        a.IpVersion = packet.IpVersion;
+        a.FlowId = FlowIdOf(ref _flows[packet.Flow]);
+        a.Type = "applayer";
+        a.Event = eventName;
+        a.Layer = null;
+        a.AppProto = appProto;
+        _summary.AnomaliesWritten++;
+        _sink.Emit(a);
+    }
+
+    /// <summary>De-duplicates, completes with the flow's details and writes an alert.</summary>
+    internal void RaiseAlert(AlertRequest request)
+    {
+        if (request.Flow >= 0)
+        {
+            _flows[request.Flow].Flags |= FlowFlags.Alerted;
+        }
+
+        if (!_incidents.Open(request.Signature.Id, request.Source, request.Destination, request.IncidentKey, request.Timestamp))
+        {
+            _summary.AlertsSuppressed++;
+            return;
+        }
+
+        ulong? flowId = null;
+        string? uid = null;
+        string? communityId = null;
+        string? appProto = null;
+        FlowCounters? counters = null;
+        if (request.Flow >= 0)
+        {
+            ref var f = ref _flows[request.Flow];
+            var key = f.Key;
+            flowId = FlowIdentity.FlowId(key, f.Start, f.FirstPacket);
+            uid = FlowIdentity.Uid(key, f.Start, f.FirstPacket);
+            var orig = f.OrigIsA ? f.A : f.B;
+            var resp = f.OrigIsA ? f.B : f.A;
+            communityId = CommunityId.Compute(orig, resp, f.OrigIsA ? f.PortA : f.PortB, f.OrigIsA ? f.PortB : f.PortA, f.Protocol);
+            if (f.Service is not (AnalyzerRegistry.Undecided or AnalyzerRegistry.NoAnalyzer) && (f.Flags & FlowFlags.ServiceConfirmed) != 0)
+            {
+                appProto = _analyzers[f.Service].Name;
+            }
+
+            counters = new FlowCounters(f.Orig.Packets, f.Resp.Packets, (long)f.Orig.IpBytes, (long)f.Resp.IpBytes, f.Start);
+        }
+
+        var alert = new AlertEvent
+        {
+            Timestamp = request.Timestamp,
+            PacketNumber = request.PacketNumber,
+            PcapFilename = _options.Interface is null ? _currentSource : null,
+            Interface = _options.Interface,
+            FlowId = flowId,
+            Source = request.Source,
+            Destination = request.Destination,
+            SourcePort = request.SourcePort,
+            DestinationPort = request.DestinationPort,
+            Protocol = request.Protocol,
+            IpVersion = request.IpVersion,
+            CommunityId = communityId,
+            AppProto = appProto,
+            SignatureId = request.Signature.Id,
+            Revision = request.Signature.Revision,
+            Signature = request.Signature.Message,
+            Category = request.Signature.Category,
+            Severity = request.Signature.Severity,
+            Description = request.Description,
+            Evidence = request.Evidence,
+            Uid = uid,
+            Flow = counters,
+        };
+        _summary.Alerts++;
+        _sink.Emit(alert);
     }
 
     /// <summary>Advances packet time without a packet (a quiet live interface), expiring idle flows.</summary>
@@ -218,15 +373,25 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         r.ConnState = FlowTable.ConnStateOf(f);
         r.TcpClosed = f.Protocol == IpProtocol.Tcp &&
                       (orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset || resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset);
-        r.Service = null;
         r.Reason = reason;
         r.FlowId = FlowIdentity.FlowId(key, f.Start, f.FirstPacket);
         r.UidLength = FlowIdentity.WriteUid(key, f.Start, f.FirstPacket, r.UidBuffer);
         r.CommunityIdLength = CommunityId.Write(r.OrigHost, r.RespHost, r.OrigPort, r.RespPort, r.Protocol, r.CommunityIdBuffer);
         r.HistoryLength = FlowHistory.Write(f.History, f.HistoryLength, r.HistoryBuffer);
-        r.Alerted = (f.Flags & FlowFlags.Alerted) != 0;
         r.PcapFilename = _options.Interface is null ? _currentSource : null;
         r.Fields.Clear();
+        r.Service = null;
+        if (f.Service is not (AnalyzerRegistry.Undecided or AnalyzerRegistry.NoAnalyzer))
+        {
+            var analyzer = _analyzers[f.Service];
+            analyzer.OnFlowEnd(flow, reason != FlowEndReason.Interim, r.Fields, _context);
+            if ((f.Flags & FlowFlags.ServiceConfirmed) != 0)
+            {
+                r.Service = analyzer.Name;
+            }
+        }
+
+        r.Alerted = (f.Flags & FlowFlags.Alerted) != 0;
 
         if (reason == FlowEndReason.Evicted && !_evictionWarned)
         {

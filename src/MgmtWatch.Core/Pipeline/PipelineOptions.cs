@@ -1,3 +1,5 @@
+using MgmtWatch.Core.Analyzers;
+using MgmtWatch.Core.Detection;
 using MgmtWatch.Core.Flows;
 
 namespace MgmtWatch.Core.Pipeline;
@@ -20,4 +22,16 @@ public sealed record PipelineOptions
     /// counted in the summary.
     /// </summary>
     public int AnomaliesPerMinute { get; init; } = 100;
+
+    /// <summary>Creates the analyzers (fresh instances per pipeline: they hold per-flow state).</summary>
+    public Func<AnalyzerRegistry> Analyzers { get; init; } = AnalyzerRegistry.CreateDefault;
+
+    /// <summary>Fingerprints credentials; by default a key for this run only.</summary>
+    public CredentialFingerprinter? Fingerprinter { get; init; }
+
+    /// <summary>Rule thresholds.</summary>
+    public DetectionSettings Detection { get; init; } = DetectionSettings.Default;
+
+    /// <summary>Repeats of one incident within this packet-time window give one alert (STYLE: alerts are for people).</summary>
+    public TimeSpan IncidentWindow { get; init; } = TimeSpan.FromHours(1);
 }

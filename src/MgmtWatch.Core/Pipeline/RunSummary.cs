@@ -43,6 +43,9 @@ public sealed class RunSummary
     /// <summary>Alerts written.</summary>
     public long Alerts { get; internal set; }
 
+    /// <summary>Repeats of an incident already alerted on, counted instead of written.</summary>
+    public long AlertsSuppressed { get; internal set; }
+
     /// <summary>Fragments seen, datagrams reassembled, expired and evicted.</summary>
     public (long Fragments, long Reassembled, long Expired, long Evicted) Fragments { get; internal set; }
 

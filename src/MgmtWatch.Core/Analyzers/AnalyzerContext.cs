@@ -1,0 +1,60 @@
+using MgmtWatch.Core.Decoding;
+using MgmtWatch.Core.Detection;
+using MgmtWatch.Core.Pipeline;
+
+namespace MgmtWatch.Core.Analyzers;
+
+/// <summary>
+/// What an analyzer may do besides parsing: confirm its protocol on a flow, report a protocol violation,
+/// raise an alert, and fingerprint credentials. One per pipeline; not thread-safe.
+/// </summary>
+public sealed class AnalyzerContext
+{
+    private readonly AnalysisPipeline _pipeline;
+
+    internal AnalyzerContext(AnalysisPipeline pipeline, CredentialFingerprinter fingerprints, DetectionSettings settings)
+    {
+        _pipeline = pipeline;
+        Fingerprints = fingerprints;
+        Settings = settings;
+    }
+
+    /// <summary>Keyed fingerprints for credentials: never write a credential in clear.</summary>
+    public CredentialFingerprinter Fingerprints { get; }
+
+    /// <summary>Rule thresholds in force.</summary>
+    public DetectionSettings Settings { get; }
+
+    /// <summary>Marks the flow as carrying this analyzer's protocol (its <c>service</c>).</summary>
+    public void Confirm(scoped in AnalyzerPacket packet) => _pipeline.ConfirmService(packet.Flow);
+
+    /// <summary>Reports a protocol violation as an EVE <c>anomaly</c> of type <c>applayer</c> (rate-limited).</summary>
+    public void Anomaly(string appProto, string eventName, scoped in AnalyzerPacket packet) =>
+        _pipeline.EmitApplicationAnomaly(appProto, eventName, packet);
+
+    /// <summary>
+    /// Raises an alert about the packet's flow, from the originator to the responder unless
+    /// <paramref name="fromResponder"/>. Repeats of one incident (same signature, hosts and
+    /// <paramref name="incidentKey"/>) within the incident window are counted, not written again.
+    /// </summary>
+    public void Alert(Signature signature, scoped in AnalyzerPacket packet, string description,
+        IReadOnlyList<KeyValuePair<string, string>>? evidence = null, string? incidentKey = null, bool fromResponder = false)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        var source = fromResponder ? packet.Responder : packet.Originator;
+        var destination = fromResponder ? packet.Originator : packet.Responder;
+        var sourcePort = fromResponder ? packet.ResponderPort : packet.OriginatorPort;
+        var destinationPort = fromResponder ? packet.OriginatorPort : packet.ResponderPort;
+        _pipeline.RaiseAlert(new AlertRequest(signature, packet.Timestamp, packet.PacketNumber, packet.Flow,
+            source, sourcePort, destination, destinationPort, packet.Protocol, packet.IpVersion, description, evidence, incidentKey));
+    }
+
+    /// <summary>Raises an alert about hosts rather than one packet's direction (sweeps, posture findings).</summary>
+    public void Alert(Signature signature, scoped in AnalyzerPacket packet, HostAddress source, HostAddress destination, string description,
+        IReadOnlyList<KeyValuePair<string, string>>? evidence = null, string? incidentKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        _pipeline.RaiseAlert(new AlertRequest(signature, packet.Timestamp, packet.PacketNumber, packet.Flow,
+            source, null, destination, null, packet.Protocol, packet.IpVersion, description, evidence, incidentKey));
+    }
+}

@@ -1,0 +1,20 @@
+using MgmtWatch.Core.Decoding;
+using MgmtWatch.Core.Detection;
+
+namespace MgmtWatch.Core.Pipeline;
+
+/// <summary>An alert a rule wants raised, before de-duplication and before the flow's details are added.</summary>
+internal sealed record AlertRequest(
+    Signature Signature,
+    long Timestamp,
+    long? PacketNumber,
+    int Flow,
+    HostAddress Source,
+    ushort? SourcePort,
+    HostAddress Destination,
+    ushort? DestinationPort,
+    byte Protocol,
+    byte IpVersion,
+    string Description,
+    IReadOnlyList<KeyValuePair<string, string>>? Evidence,
+    string? IncidentKey);
