@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using MgmtWatch.Cli.Hosting;
-using MgmtWatch.Core.Capture;
-using MgmtWatch.Core.Flows;
 using MgmtWatch.Core.Output;
 using MgmtWatch.Core.Pipeline;
+using MgmtWatch.Core.Scoring;
 using Microsoft.Extensions.Logging;
 
 namespace MgmtWatch.Cli.Commands;
@@ -42,23 +41,15 @@ internal static partial class AnalyzeCommand
         Description = "Leave flow events out of EVE (alerts and anomalies only)",
     };
 
-    private static readonly Option<string> Order = new("--order")
+    private static readonly Option<string?> Model = new("--model", "-m")
     {
-        Description = "With several files: 'time' merges packets by timestamp (mergecap's default), 'given' reads each file whole in the order given",
-        DefaultValueFactory = _ => "time",
+        Description = "Model directory (default: models/default when it exists; rules only otherwise)",
+        HelpName = "DIR",
     };
 
-    private static readonly Option<string[]> Timeouts = new("--timeout")
+    private static readonly Option<bool> NoModel = new("--no-model")
     {
-        Description = "Flow timeout NAME=SECONDS; names: tcp (300), tcp-closed (5), udp (60), icmp (60), other (60), interim (1800; 0 = none). Repeatable",
-        HelpName = "NAME=SECONDS",
-        Arity = ArgumentArity.ZeroOrMore,
-    };
-
-    private static readonly Option<int> MaxFlows = new("--max-flows")
-    {
-        Description = "Concurrent flows at most; beyond it the flow nearest its timeout is evicted",
-        DefaultValueFactory = _ => FlowTable.DefaultMaxFlows,
+        Description = "Rules only, even when a default model exists",
     };
 
     private static readonly Option<bool> NoProgress = new("--no-progress")
@@ -74,31 +65,12 @@ internal static partial class AnalyzeCommand
     public static Command Create()
     {
         FlowFormat.AcceptOnlyFromAmong("json", "zeek-tsv");
-        Order.AcceptOnlyFromAmong("time", "given");
-        Captures.Validators.Add(r =>
-        {
-            // An unknown option would otherwise be taken for one more file name (and fail as "no such
-            // file"); a file whose name starts with '-' can still be given as ./-name.
-            foreach (var value in r.GetValueOrDefault<string[]>() ?? [])
-            {
-                if (value.StartsWith('-') && value != "-")
-                {
-                    r.AddError($"unknown option '{value}'");
-                }
-            }
-        });
-        MaxFlows.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--max-flows must be at least 1");
-            }
-        });
-
+        PipelineSettings.RejectOptionLikeFiles(Captures);
         var command = new Command("analyze", "Analyse capture files: flows, protocol anomalies and alerts")
         {
-            Captures, Eve, Flows, FlowFormat, NoFlowEvents, Order, Timeouts, MaxFlows, NoProgress, FailOnAlert,
+            Captures, Eve, Flows, FlowFormat, NoFlowEvents, Model, NoModel, NoProgress, FailOnAlert,
         };
+        PipelineSettings.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
@@ -109,11 +81,34 @@ internal static partial class AnalyzeCommand
         var logger = loggerFactory.CreateLogger("MgmtWatch.Cli.Analyze");
         var quiet = parse.GetValue(GlobalOptions.Quiet);
 
-        var timeoutError = FlowTimeouts.TryParse(parse.GetValue(Timeouts) ?? [], new FlowTimeouts(), out var timeouts);
-        if (timeoutError is not null)
+        var settingsError = PipelineSettings.TryBuild(parse, out var options, out var keyWarning);
+        if (settingsError is not null)
         {
-            LogUsage(logger, timeoutError);
+            LogUsage(logger, settingsError);
             return ExitCodes.Usage;
+        }
+
+        if (keyWarning is not null)
+        {
+            LogWarning(logger, keyWarning);
+        }
+
+        ModelScorer? scorer = null;
+        var modelPath = parse.GetValue(NoModel) ? null : parse.GetValue(Model) ?? (Directory.Exists(DefaultModel) ? DefaultModel : null);
+        if (modelPath is not null)
+        {
+            try
+            {
+                var model = AnomalyModel.Load(modelPath);
+                scorer = new ModelScorer(model);
+                options = options with { Scorer = scorer };
+                LogModel(logger, model.ModelId, modelPath, model.Threshold);
+            }
+            catch (ModelLoadException ex)
+            {
+                LogBadModel(logger, ex.Message);
+                return ExitCodes.BadInput;
+            }
         }
 
         var eve = parse.GetValue(Eve)!;
@@ -153,17 +148,10 @@ internal static partial class AnalyzeCommand
         }
 
         var paths = parse.GetValue(Captures)!;
-        var order = parse.GetValue(Order) == "given" ? MergeOrder.Given : MergeOrder.Time;
-        var options = new PipelineOptions { Timeouts = timeouts, MaxFlows = parse.GetValue(MaxFlows) };
+        var order = PipelineSettings.MergeOrderOf(parse);
         var pipeline = new AnalysisPipeline(options, sink, loggerFactory.CreateLogger<AnalysisPipeline>());
         var clock = Stopwatch.StartNew();
-        bool completed;
-        using (var source = new CaptureFileSet(paths, order))
-        {
-            var progress = ProgressDisplay.Wanted(parse.GetValue(NoProgress), quiet) ? new ProgressDisplay() : null;
-            var work = Task.Run(() => PacketLoop.Run(source, pipeline, progress is null ? null : progress.Report, cancellationToken), CancellationToken.None);
-            completed = progress is null ? await work.ConfigureAwait(false) : await progress.RunAsync(work).ConfigureAwait(false);
-        }
+        var completed = await CaptureRun.RunAsync(paths, order, pipeline, ProgressDisplay.Wanted(parse.GetValue(NoProgress), quiet), cancellationToken).ConfigureAwait(false);
 
         sink.Dispose();
         clock.Stop();
@@ -176,6 +164,11 @@ internal static partial class AnalyzeCommand
         if (!quiet)
         {
             await Console.Error.WriteAsync(SummaryReport.Render(summary, paths.Length, clock.Elapsed)).ConfigureAwait(false);
+        }
+
+        if (scorer is not null && scorer.Scored >= 100 && scorer.NoveltyShare > DriftWarningShare)
+        {
+            LogDrift(logger, scorer.NoveltyShare * 100);
         }
 
         var failures = sinks.OfType<SafeSink>().Sum(s => s.Failures);
@@ -198,11 +191,32 @@ internal static partial class AnalyzeCommand
         return parse.GetValue(FailOnAlert) && summary.Alerts > 0 ? ExitCodes.Alerts : ExitCodes.Ok;
     }
 
+    /// <summary>Model used when none is named: the repository's shipped default, relative to the working directory.</summary>
+    private const string DefaultModel = "models/default";
+
+    /// <summary>
+    /// Share of flows between hosts that never talked in the baseline above which the traffic has drifted
+    /// from the model's baseline. A stable site sees a few per cent (admins touching another BMC).
+    /// </summary>
+    private const double DriftWarningShare = 0.25;
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "{Reason}")]
     private static partial void LogUsage(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "{CaptureError}")]
     private static partial void LogCaptureError(ILogger logger, string captureError);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Scoring with model {ModelId} from {ModelPath} (threshold {Threshold})")]
+    private static partial void LogModel(ILogger logger, string modelId, string modelPath, double threshold);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "{Reason}")]
+    private static partial void LogBadModel(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Traffic has drifted from the model's baseline: {Percent:0} % of flows are between hosts that never talked in it; retrain on a recent baseline ('mgmtwatch train')")]
+    private static partial void LogDrift(ILogger logger, double percent);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "{Failures} events could not be written; the outputs are incomplete")]
     private static partial void LogOutputLost(ILogger logger, long failures);

@@ -45,6 +45,10 @@ internal struct FlowEntry
     public ulong MissedBytes;
     public UInt128 History;
 
+    /// <summary>Mean and Welford M2 of the gaps between packets of either direction (seconds).</summary>
+    public float GapMean;
+    public float GapM2;
+
     // Timer wheel links (indices into the flow array; -1 for none) and the bucket holding the flow.
     public int WheelPrev;
     public int WheelNext;
@@ -68,6 +72,10 @@ internal struct FlowEntry
         public ushort ZeroWindows;
         public ushort Gaps;
         public TcpEndpointState State;
+
+        /// <summary>Mean and Welford M2 of this direction's payload sizes (bytes), for the model's features.</summary>
+        public float SizeMean;
+        public float SizeM2;
 
         /// <summary>Bits: 1 sequence known, 2 SYN seen, 4 FIN seen, 8 RST seen.</summary>
         public byte SeqFlags;

@@ -113,9 +113,23 @@ internal sealed class FlowTable
 
         ref var f = ref _flows[flow];
         fromOriginator = f.OrigIsA == fromA;
-        f.Last = Math.Max(f.Last, now);
         ref var sender = ref fromOriginator ? ref f.Orig : ref f.Resp;
+        var packets = f.Orig.Packets + f.Resp.Packets;
+        if (packets > 0)
+        {
+            // Welford's online mean and variance (Knuth TAOCP 2, 4.2.2): O(1) state, numerically stable.
+            var gap = (float)(Math.Max(0, now - f.Last) * 1e-9);
+            var delta = gap - f.GapMean;
+            f.GapMean += delta / packets;
+            f.GapM2 += delta * (gap - f.GapMean);
+        }
+
+        f.Last = Math.Max(f.Last, now);
         sender.Packets++;
+        var size = (float)Math.Max(0, p.PayloadLength);
+        var sizeDelta = size - sender.SizeMean;
+        sender.SizeMean += sizeDelta / sender.Packets;
+        sender.SizeM2 += sizeDelta * (size - sender.SizeMean);
         sender.IpBytes += (ulong)p.IpLength;
         switch (p.Protocol)
         {

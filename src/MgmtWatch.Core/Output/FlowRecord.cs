@@ -9,9 +9,9 @@ namespace MgmtWatch.Core.Output;
 /// </summary>
 public sealed class FlowRecord
 {
-    private readonly byte[] _uid = new byte[FlowIdentity.UidMaxLength];
-    private readonly byte[] _communityId = new byte[CommunityId.Utf8Length];
-    private readonly byte[] _history = new byte[FlowHistory.MaxLetters];
+    private byte[] _uid = new byte[FlowIdentity.UidMaxLength];
+    private byte[] _communityId = new byte[CommunityId.Utf8Length];
+    private byte[] _history = new byte[FlowHistory.MaxLetters];
 
     /// <summary>Originator address.</summary>
     public HostAddress OrigHost { get; set; }
@@ -61,6 +61,24 @@ public sealed class FlowRecord
     /// <summary>Bytes missing from TCP sequence space (capture gaps).</summary>
     public ulong MissedBytes { get; set; }
 
+    /// <summary>Mean payload size of the originator's packets.</summary>
+    public float OrigSizeMean { get; set; }
+
+    /// <summary>Standard deviation of the originator's payload sizes.</summary>
+    public float OrigSizeStdDev { get; set; }
+
+    /// <summary>Mean payload size of the responder's packets.</summary>
+    public float RespSizeMean { get; set; }
+
+    /// <summary>Standard deviation of the responder's payload sizes.</summary>
+    public float RespSizeStdDev { get; set; }
+
+    /// <summary>Mean gap between consecutive packets (seconds).</summary>
+    public float GapMean { get; set; }
+
+    /// <summary>Standard deviation of the gaps between packets (seconds).</summary>
+    public float GapStdDev { get; set; }
+
     /// <summary>Zeek conn_state.</summary>
     public string ConnState { get; set; } = "OTH";
 
@@ -92,7 +110,7 @@ public sealed class FlowRecord
     public string? Interface { get; set; }
 
     /// <summary>Extra analyzer fields, written as <c>mgmtwatch.&lt;name&gt;</c> in the flow log and under <c>mgmtwatch</c> in EVE.</summary>
-    public List<KeyValuePair<string, string>> Fields { get; } = [];
+    public List<KeyValuePair<string, string>> Fields { get; private set; } = [];
 
     /// <summary>The uid as UTF-8.</summary>
     public ReadOnlySpan<byte> UidUtf8 => _uid.AsSpan(0, UidLength);
@@ -123,6 +141,18 @@ public sealed class FlowRecord
     internal Span<byte> CommunityIdBuffer => _communityId;
 
     internal Span<byte> HistoryBuffer => _history;
+
+    /// <summary>A copy that outlives the pipeline's reuse of this instance (training keeps flows).</summary>
+    public FlowRecord Clone()
+    {
+        // MemberwiseClone shares the buffers; the copy gets its own.
+        var copy = (FlowRecord)MemberwiseClone();
+        copy._uid = (byte[])_uid.Clone();
+        copy._communityId = (byte[])_communityId.Clone();
+        copy._history = (byte[])_history.Clone();
+        copy.Fields = [.. Fields];
+        return copy;
+    }
 
     /// <summary>True for TCP flows in which either side closed or reset.</summary>
     public bool TcpClosed { get; set; }

@@ -17,4 +17,14 @@ internal sealed record AlertRequest(
     byte IpVersion,
     string Description,
     IReadOnlyList<KeyValuePair<string, string>>? Evidence,
-    string? IncidentKey);
+    string? IncidentKey)
+{
+    /// <summary>Model score, for model alerts.</summary>
+    public double? Score { get; init; }
+
+    /// <summary>Model threshold, for model alerts.</summary>
+    public double? Threshold { get; init; }
+
+    /// <summary>Model id, for model alerts.</summary>
+    public string? ModelId { get; init; }
+}

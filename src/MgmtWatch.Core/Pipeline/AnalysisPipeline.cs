@@ -245,6 +245,10 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             Evidence = request.Evidence,
             Uid = uid,
             Flow = counters,
+            Score = request.Score,
+            Threshold = request.Threshold,
+            ModelId = request.ModelId,
+            Metadata = request.ModelId is null ? null : new Dictionary<string, string[]> { ["model_id"] = [request.ModelId] },
         };
         _summary.Alerts++;
         _sink.Emit(alert);
@@ -370,6 +374,12 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         r.OrigIpBytes = orig.IpBytes;
         r.RespIpBytes = resp.IpBytes;
         r.MissedBytes = f.MissedBytes;
+        r.OrigSizeMean = orig.SizeMean;
+        r.OrigSizeStdDev = StdDev(orig.SizeM2, orig.Packets);
+        r.RespSizeMean = resp.SizeMean;
+        r.RespSizeStdDev = StdDev(resp.SizeM2, resp.Packets);
+        r.GapMean = f.GapMean;
+        r.GapStdDev = StdDev(f.GapM2, orig.Packets + resp.Packets - 1);
         r.ConnState = FlowTable.ConnStateOf(f);
         r.TcpClosed = f.Protocol == IpProtocol.Tcp &&
                       (orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset || resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset);
@@ -391,6 +401,20 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             }
         }
 
+        r.Score = null;
+        r.Threshold = null;
+        r.ModelId = null;
+        if (_options.Scorer?.Score(r) is { } verdict)
+        {
+            RaiseAlert(new AlertRequest(Signatures.ModelAnomaly, r.End, null, flow, r.OrigHost, r.OrigPort, r.RespHost, r.RespPort,
+                r.Protocol, r.IpVersion, verdict.Description, verdict.Evidence, verdict.Reason)
+            {
+                Score = r.Score,
+                Threshold = r.Threshold,
+                ModelId = r.ModelId,
+            });
+        }
+
         r.Alerted = (f.Flags & FlowFlags.Alerted) != 0;
 
         if (reason == FlowEndReason.Evicted && !_evictionWarned)
@@ -410,6 +434,8 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             _summary.Talkers.Add(r.RespHost, bytes);
         }
     }
+
+    private static float StdDev(float m2, long count) => count > 1 ? MathF.Sqrt(Math.Max(0, m2) / (count - 1)) : 0;
 
     private static void Increment(SortedDictionary<string, long> counts, string key) =>
         counts[key] = counts.GetValueOrDefault(key) + 1;

@@ -1,6 +1,7 @@
 using MgmtWatch.Core.Analyzers;
 using MgmtWatch.Core.Detection;
 using MgmtWatch.Core.Flows;
+using MgmtWatch.Core.Scoring;
 
 namespace MgmtWatch.Core.Pipeline;
 
@@ -31,6 +32,9 @@ public sealed record PipelineOptions
 
     /// <summary>Rule thresholds.</summary>
     public DetectionSettings Detection { get; init; } = DetectionSettings.Default;
+
+    /// <summary>Scores flows (a trained model) or records them (training); null for neither.</summary>
+    public IFlowScorer? Scorer { get; init; }
 
     /// <summary>Repeats of one incident within this packet-time window give one alert (STYLE: alerts are for people).</summary>
     public TimeSpan IncidentWindow { get; init; } = TimeSpan.FromHours(1);

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using MgmtWatch.Core.Analyzers;
+using MgmtWatch.Core.Capture;
+using MgmtWatch.Core.Detection;
+using MgmtWatch.Core.Flows;
+using MgmtWatch.Core.Pipeline;
+
+namespace MgmtWatch.Cli.Hosting;
+
+/// <summary>Options that shape the pipeline, shared by every verb that reads traffic (analyze, train, evaluate).</summary>
+internal static class PipelineSettings
+{
+    public static readonly Option<string> Order = new("--order")
+    {
+        Description = "With several files: 'time' merges packets by timestamp (mergecap's default), 'given' reads each file whole in the order given",
+        DefaultValueFactory = _ => "time",
+    };
+
+    public static readonly Option<string[]> Timeouts = new("--timeout")
+    {
+        Description = "Flow timeout NAME=SECONDS; names: tcp (300), tcp-closed (5), udp (60), icmp (60), other (60), interim (1800; 0 = none). Repeatable",
+        HelpName = "NAME=SECONDS",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public static readonly Option<int> MaxFlows = new("--max-flows")
+    {
+        Description = "Concurrent flows at most; beyond it the flow nearest its timeout is evicted",
+        DefaultValueFactory = _ => FlowTable.DefaultMaxFlows,
+    };
+
+    public static readonly Option<string[]> Thresholds = new("--threshold")
+    {
+        Description = "Rule threshold NAME=VALUE (see the README's rule table). Repeatable",
+        HelpName = "NAME=VALUE",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public static readonly Option<string?> FingerprintKey = new("--fingerprint-key")
+    {
+        Description = "Key file for credential fingerprints (created if absent; default $MGMTWATCH_FINGERPRINT_KEY or ~/.config/mgmtwatch/fingerprint.key)",
+        HelpName = "FILE",
+    };
+
+    static PipelineSettings()
+    {
+        Order.AcceptOnlyFromAmong("time", "given");
+        MaxFlows.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--max-flows must be at least 1");
+            }
+        });
+    }
+
+    /// <summary>Adds the options to a verb.</summary>
+    public static void AddTo(Command command)
+    {
+        command.Options.Add(Order);
+        command.Options.Add(Timeouts);
+        command.Options.Add(MaxFlows);
+        command.Options.Add(Thresholds);
+        command.Options.Add(FingerprintKey);
+    }
+
+    /// <summary>The merge order chosen.</summary>
+    public static MergeOrder MergeOrderOf(ParseResult parse) => parse.GetValue(Order) == "given" ? MergeOrder.Given : MergeOrder.Time;
+
+    /// <summary>Builds pipeline options from the parsed command line; returns an error for people, or null.</summary>
+    public static string? TryBuild(ParseResult parse, out PipelineOptions options, out string? warning)
+    {
+        options = new PipelineOptions();
+        warning = null;
+        var timeoutError = FlowTimeouts.TryParse(parse.GetValue(Timeouts) ?? [], new FlowTimeouts(), out var timeouts);
+        if (timeoutError is not null)
+        {
+            return timeoutError;
+        }
+
+        var thresholdError = DetectionSettings.TryParse(parse.GetValue(Thresholds) ?? [], out var detection);
+        if (thresholdError is not null)
+        {
+            return thresholdError;
+        }
+
+        var keyPath = parse.GetValue(FingerprintKey) ?? CredentialFingerprinter.DefaultPath();
+        var fingerprinter = CredentialFingerprinter.LoadOrCreate(keyPath, out warning);
+        options = new PipelineOptions
+        {
+            Timeouts = timeouts,
+            MaxFlows = parse.GetValue(MaxFlows),
+            Detection = detection,
+            Fingerprinter = fingerprinter,
+        };
+        return null;
+    }
+
+    /// <summary>Rejects values that look like unknown options among file arguments (they would be taken for file names).</summary>
+    public static void RejectOptionLikeFiles(Argument<string[]> files) => files.Validators.Add(r =>
+    {
+        foreach (var value in r.GetValueOrDefault<string[]>() ?? [])
+        {
+            if (value.StartsWith('-') && value != "-")
+            {
+                r.AddError($"unknown option '{value}'");
+            }
+        }
+    });
+}
