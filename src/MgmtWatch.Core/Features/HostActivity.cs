@@ -20,6 +20,9 @@ public sealed class HostActivity
     /// <summary>Fan-out window: a scan or sweep spreads over seconds to minutes.</summary>
     public static readonly long WindowNs = 300L * 1_000_000_000;
 
+    /// <summary>Marks an unused peer or port slot (a real packet time can be any value, 0 included).</summary>
+    private const long Empty = long.MinValue;
+
     private const double ShortTau = 60;
     private const double LongTau = 600;
 
@@ -110,7 +113,7 @@ public sealed class HostActivity
         var oldest = 0;
         for (var i = 0; i < keys.Length; i++)
         {
-            if (times[i] != 0 && keys[i] == key)
+            if (times[i] != Empty && keys[i] == key)
             {
                 times[i] = Math.Max(times[i], time);
                 return;
@@ -131,7 +134,7 @@ public sealed class HostActivity
         var n = 0;
         foreach (var t in times)
         {
-            if (t != 0 && now - t <= WindowNs)
+            if (t != Empty && now - t <= WindowNs)
             {
                 n++;
             }
@@ -156,10 +159,17 @@ public sealed class HostActivity
         public double Failures;
         public double Flows;
         public readonly uint[] Peers = new uint[Slots];
-        public readonly long[] PeerTimes = new long[Slots];
+        public readonly long[] PeerTimes = EmptySlots();
         public readonly uint[] Ports = new uint[Slots];
-        public readonly long[] PortTimes = new long[Slots];
+        public readonly long[] PortTimes = EmptySlots();
         public readonly uint[] Callers = new uint[Slots];
-        public readonly long[] CallerTimes = new long[Slots];
+        public readonly long[] CallerTimes = EmptySlots();
+
+        private static long[] EmptySlots()
+        {
+            var times = new long[Slots];
+            Array.Fill(times, Empty);
+            return times;
+        }
     }
 }

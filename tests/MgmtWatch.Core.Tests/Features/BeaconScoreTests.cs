@@ -1,0 +1,44 @@
+using MgmtWatch.Core.Features;
+
+namespace MgmtWatch.Core.Tests.Features;
+
+public class BeaconScoreTests
+{
+    private static double Score(IEnumerable<double> startsSeconds, IEnumerable<double> sizes)
+    {
+        var starts = startsSeconds.Select(s => (long)(s * 1e9)).ToArray();
+        return BeaconScore.Compute(starts, sizes.ToArray(), new double[starts.Length]);
+    }
+
+    [Fact]
+    public void ClockworkSeriesScoresOne()
+    {
+        Assert.Equal(1.0, Score(Enumerable.Range(0, 12).Select(i => i * 300.0), Enumerable.Repeat(512.0, 12)), 6);
+    }
+
+    [Fact]
+    public void ImplantWithFourPercentJitterStillScoresHigh()
+    {
+        var random = new Random(7);
+        var t = 0.0;
+        var starts = Enumerable.Range(0, 16).Select(_ => t += 300 * (1 + ((random.NextDouble() - 0.5) * 0.08))).ToList();
+        var sizes = Enumerable.Range(0, 16).Select(_ => 600.0 + random.Next(10)).ToList();
+        Assert.InRange(Score(starts, sizes), 0.9, 1.0);
+    }
+
+    [Fact]
+    public void HumanActivityScoresLow()
+    {
+        var random = new Random(3);
+        var t = 0.0;
+        var starts = Enumerable.Range(0, 16).Select(_ => t += random.NextDouble() < 0.5 ? random.Next(5, 60) : random.Next(600, 5000)).ToList();
+        var sizes = Enumerable.Range(0, 16).Select(_ => (double)random.Next(1_000, 2_000_000)).ToList();
+        Assert.InRange(Score(starts, sizes), 0, 0.6);
+    }
+
+    [Fact]
+    public void TooFewConnectionsScoreZero()
+    {
+        Assert.Equal(0, Score([0, 300, 600], [1, 1, 1]));
+    }
+}
