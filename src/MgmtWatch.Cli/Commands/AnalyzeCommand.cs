@@ -101,7 +101,7 @@ internal static partial class AnalyzeCommand
             {
                 var model = AnomalyModel.Load(modelPath);
                 scorer = new ModelScorer(model);
-                options = options with { Scorer = scorer };
+                options = options with { Scorer = scorer, Baseline = model.Profile };
                 LogModel(logger, model.ModelId, modelPath, model.Threshold);
             }
             catch (ModelLoadException ex)

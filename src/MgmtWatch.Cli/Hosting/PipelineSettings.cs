@@ -18,7 +18,7 @@ internal static class PipelineSettings
 
     public static readonly Option<string[]> Timeouts = new("--timeout")
     {
-        Description = "Flow timeout NAME=SECONDS; names: tcp (300), tcp-closed (5), udp (60), icmp (60), other (60), interim (1800; 0 = none). Repeatable",
+        Description = "Flow timeout NAME=SECONDS; names: tcp (300), tcp-attempt (30, unanswered), tcp-closed (5), udp (60), icmp (60), other (60), interim (1800; 0 = none). Repeatable",
         HelpName = "NAME=SECONDS",
         Arity = ArgumentArity.ZeroOrMore,
     };

@@ -49,12 +49,19 @@ public sealed class AnalyzerContext
             source, sourcePort, destination, destinationPort, packet.Protocol, packet.IpVersion, description, evidence, incidentKey));
     }
 
-    /// <summary>Raises an alert about hosts rather than one packet's direction (sweeps, posture findings).</summary>
+    /// <summary>
+    /// Raises an alert about hosts rather than one packet's direction (sweeps, posture findings). With
+    /// <paramref name="anyDestination"/> the incident is the source's whatever host it reached, so a sweep
+    /// of many hosts is one alert.
+    /// </summary>
     public void Alert(Signature signature, scoped in AnalyzerPacket packet, HostAddress source, HostAddress destination, string description,
-        IReadOnlyList<KeyValuePair<string, string>>? evidence = null, string? incidentKey = null)
+        IReadOnlyList<KeyValuePair<string, string>>? evidence = null, string? incidentKey = null, bool anyDestination = false)
     {
         ArgumentNullException.ThrowIfNull(signature);
         _pipeline.RaiseAlert(new AlertRequest(signature, packet.Timestamp, packet.PacketNumber, packet.Flow,
-            source, null, destination, null, packet.Protocol, packet.IpVersion, description, evidence, incidentKey));
+            source, null, destination, null, packet.Protocol, packet.IpVersion, description, evidence, incidentKey)
+        {
+            AnyDestination = anyDestination,
+        });
     }
 }

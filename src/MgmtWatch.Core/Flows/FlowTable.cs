@@ -36,6 +36,7 @@ internal sealed class FlowTable
     private const byte ClassUdp = 2;
     private const byte ClassIcmp = 3;
     private const byte ClassOther = 4;
+    private const byte ClassTcpAttempt = 5;
 
     private readonly IFlowEndHandler _handler;
     private readonly long[] _timeouts;
@@ -65,6 +66,7 @@ internal sealed class FlowTable
             timeouts.Udp.Ticks * 100,
             timeouts.Icmp.Ticks * 100,
             timeouts.Other.Ticks * 100,
+            timeouts.TcpAttempt.Ticks * 100,
         ];
         _interim = timeouts.Interim.Ticks * 100;
         MaxFlows = maxFlows;
@@ -314,7 +316,9 @@ internal sealed class FlowTable
 
         f.TimeoutClass = key.Protocol switch
         {
-            IpProtocol.Tcp => ClassTcp,
+            // A SYN attempt gets the short timeout until the responder answers; a flow first seen mid-stream
+            // (one direction of an asymmetric SPAN, say) may never hear from the other side and keeps the full one.
+            IpProtocol.Tcp => (p.TcpFlags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Syn ? ClassTcpAttempt : ClassTcp,
             IpProtocol.Udp => ClassUdp,
             IpProtocol.Icmp or IpProtocol.Icmpv6 => ClassIcmp,
             _ => ClassOther,
@@ -368,6 +372,13 @@ internal sealed class FlowTable
         ref var f = ref _flows[flow];
         ref var e = ref fromOrig ? ref f.Orig : ref f.Resp;
         ref var peer = ref fromOrig ? ref f.Resp : ref f.Orig;
+        if (f.TimeoutClass == ClassTcpAttempt && !fromOrig)
+        {
+            // Answered: the full inactivity timeout applies. The wheel re-reads the class when the flow's
+            // bucket comes due, so lengthening needs no rescheduling.
+            f.TimeoutClass = ClassTcp;
+        }
+
         var flags = p.TcpFlags;
         var syn = (flags & TcpFlags.Syn) != 0;
         var ack = (flags & TcpFlags.Ack) != 0;

@@ -12,6 +12,14 @@ public sealed record FlowTimeouts
     /// <summary>TCP idle timeout.</summary>
     public TimeSpan Tcp { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// TCP attempts the responder never answered (S0). Zeek gives up on a half-open attempt far sooner
+    /// than on an established connection; 30 s outlasts every SYN retransmission schedule of common
+    /// stacks (Linux retries at 1, 3, 7, 15 s), so an answered attempt is never split, while a scan or a
+    /// SYN flood leaves the table within half a minute.
+    /// </summary>
+    public TimeSpan TcpAttempt { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a closed or reset TCP flow lingers.</summary>
     public TimeSpan TcpClosed { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -31,7 +39,7 @@ public sealed record FlowTimeouts
     public TimeSpan Interim { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
-    /// Applies <c>name=seconds</c> settings (tcp, tcp-closed, udp, icmp, other, interim), as given on the
+    /// Applies <c>name=seconds</c> settings (tcp, tcp-attempt, tcp-closed, udp, icmp, other, interim), as given on the
     /// command line. Returns an error message, or null.
     /// </summary>
     public static string? TryParse(IEnumerable<string> settings, FlowTimeouts defaults, out FlowTimeouts result)
@@ -53,6 +61,9 @@ public sealed record FlowTimeouts
                 case "tcp":
                     result = result with { Tcp = value };
                     break;
+                case "tcp-attempt":
+                    result = result with { TcpAttempt = value };
+                    break;
                 case "tcp-closed":
                     result = result with { TcpClosed = value };
                     break;
@@ -69,7 +80,7 @@ public sealed record FlowTimeouts
                     result = result with { Interim = value };
                     break;
                 default:
-                    return $"unknown timeout '{name}': use tcp, tcp-closed, udp, icmp, other or interim";
+                    return $"unknown timeout '{name}': use tcp, tcp-attempt, tcp-closed, udp, icmp, other or interim";
             }
         }
 

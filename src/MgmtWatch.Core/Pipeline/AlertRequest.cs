@@ -19,6 +19,12 @@ internal sealed record AlertRequest(
     IReadOnlyList<KeyValuePair<string, string>>? Evidence,
     string? IncidentKey)
 {
+    /// <summary>
+    /// The incident is the source's (and key's) whatever the destination: a sweep is one incident however
+    /// many hosts it reaches, and the alert names the host reached when it crossed the threshold.
+    /// </summary>
+    public bool AnyDestination { get; init; }
+
     /// <summary>Model score, for model alerts.</summary>
     public double? Score { get; init; }
 

@@ -30,6 +30,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
     private readonly AnalyzerRegistry _analyzers;
     private readonly AnalyzerContext _context;
     private readonly IncidentTracker _incidents;
+    private readonly FlowRules _rules;
     private IReadOnlyList<string> _sourceNames = [];
     private string? _currentSource;
     private long _packetNumber;
@@ -47,6 +48,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         _analyzers = options.Analyzers();
         _context = new AnalyzerContext(this, options.Fingerprinter ?? CredentialFingerprinter.Ephemeral(), options.Detection);
         _incidents = new IncidentTracker(options.IncidentWindow);
+        _rules = new FlowRules(new RuleContext(options.Detection, options.Baseline, RaiseFlowAlert));
         _flows = new FlowTable(this, options.Timeouts, options.MaxFlows, _analyzers.IsServicePort);
         _anomalyLimiter = new AnomalyLimiter(options.AnomaliesPerMinute);
         _record.Interface = options.Interface;
@@ -185,6 +187,17 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         _sink.Emit(a);
     }
 
+    private void RaiseFlowAlert(Signature signature, FlowRecord flow, int flowIndex, HostAddress source, HostAddress destination,
+        string description, IReadOnlyList<KeyValuePair<string, string>> evidence, string? incidentKey, bool anyDestination)
+    {
+        var forward = source == flow.OrigHost;
+        RaiseAlert(new AlertRequest(signature, flow.End, null, flowIndex, source, forward ? flow.OrigPort : flow.RespPort,
+            destination, forward ? flow.RespPort : flow.OrigPort, flow.Protocol, flow.IpVersion, description, evidence, incidentKey)
+        {
+            AnyDestination = anyDestination,
+        });
+    }
+
     /// <summary>De-duplicates, completes with the flow's details and writes an alert.</summary>
     internal void RaiseAlert(AlertRequest request)
     {
@@ -193,7 +206,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             _flows[request.Flow].Flags |= FlowFlags.Alerted;
         }
 
-        if (!_incidents.Open(request.Signature.Id, request.Source, request.Destination, request.IncidentKey, request.Timestamp))
+        if (!_incidents.Open(request.Signature.Id, request.Source, request.AnyDestination ? default : request.Destination, request.IncidentKey, request.Timestamp))
         {
             _summary.AlertsSuppressed++;
             return;
@@ -401,6 +414,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             }
         }
 
+        _rules.OnFlowEnd(r, flow);
         r.Score = null;
         r.Threshold = null;
         r.ModelId = null;

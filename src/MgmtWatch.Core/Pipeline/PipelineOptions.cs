@@ -33,6 +33,9 @@ public sealed record PipelineOptions
     /// <summary>Rule thresholds.</summary>
     public DetectionSettings Detection { get; init; } = DetectionSettings.Default;
 
+    /// <summary>The trained model's baseline, for rules that compare with it; null when running rules only.</summary>
+    public Features.IBaselineView? Baseline { get; init; }
+
     /// <summary>Scores flows (a trained model) or records them (training); null for neither.</summary>
     public IFlowScorer? Scorer { get; init; }
 

@@ -1,0 +1,152 @@
+using MgmtWatch.Core.Detection;
+using MgmtWatch.Core.Pipeline;
+using MgmtWatch.Core.Scoring;
+using MgmtWatch.Core.Tests.Support;
+
+namespace MgmtWatch.Core.Tests.Detection;
+
+public class FlowRulesTests
+{
+    private const string Attacker = "10.60.1.99";
+
+    private static readonly int[] GenericRules =
+    [
+        Signatures.PortScan.Id, Signatures.HostSweep.Id, Signatures.LoginBruteForce.Id,
+        Signatures.Beacon.Id, Signatures.BmcOutbound.Id, Signatures.BmcLateral.Id,
+    ];
+
+    private static List<Core.Output.AlertEvent> Alerts(PcapBuilder b, PipelineOptions? options = null, int? signature = null) =>
+        Analyze.Capture(b, options).Events.Alerts.Where(a => signature is null ? GenericRules.Contains(a.SignatureId) : a.SignatureId == signature).ToList();
+
+    private static PcapBuilder Site() => SiteCapture.Build(seed: 3, minutes: 30);
+
+    private static void TcpSession(PcapBuilder b, double t, string client, ushort port, string server, ushort serverPort, int request = 200, int response = 400)
+    {
+        b.Add(t, Frames.Tcp(client, port, server, serverPort, Frames.Syn, seq: 1));
+        b.Add(t + 0.001, Frames.Tcp(server, serverPort, client, port, Frames.Syn | Frames.Ack, seq: 100, ack: 2));
+        b.Add(t + 0.002, Frames.Tcp(client, port, server, serverPort, Frames.Ack | Frames.Psh, seq: 2, ack: 101, payload: new byte[request]));
+        b.Add(t + 0.003, Frames.Tcp(server, serverPort, client, port, Frames.Ack | Frames.Psh, seq: 101, ack: (uint)(2 + request), payload: new byte[response]));
+        b.Add(t + 0.004, Frames.Tcp(client, port, server, serverPort, Frames.Fin | Frames.Ack, seq: (uint)(2 + request), ack: (uint)(101 + response)));
+        b.Add(t + 0.005, Frames.Tcp(server, serverPort, client, port, Frames.Fin | Frames.Ack, seq: (uint)(101 + response), ack: (uint)(3 + request)));
+    }
+
+    [Fact]
+    public void NormalSiteTrafficRaisesNoBehaviourAlert()
+    {
+        Assert.Empty(Alerts(Site()));
+    }
+
+    [Fact]
+    public void SynScanOfABmcIsOnePortScanAlert()
+    {
+        var b = Site();
+        var bmc = SiteCapture.Bmc(1);
+        for (var p = 0; p < 40; p++)
+        {
+            var port = (ushort)(20 + p);
+            b.Add(600 + p * 0.01, Frames.Tcp(Attacker, 55555, bmc, port, Frames.Syn, seq: 7));
+            b.Add(600 + p * 0.01 + 0.0005, Frames.Tcp(bmc, port, Attacker, 55555, Frames.Rst | Frames.Ack, seq: 0, ack: 8));
+        }
+
+        var alert = Assert.Single(Alerts(b, signature: Signatures.PortScan.Id));
+        Assert.Equal((Attacker, bmc), (alert.Source.ToString(), alert.Destination.ToString()));
+        Assert.DoesNotContain(Alerts(b), a => a.SignatureId != Signatures.PortScan.Id);
+    }
+
+    [Fact]
+    public void UnansweredSweepOfUdp623IsOneHostSweepAlert()
+    {
+        var b = Site();
+        for (var i = 0; i < 60; i++)
+        {
+            b.Add(700 + i * 0.02, Frames.Udp(Attacker, 40000, $"10.60.0.{100 + i}", 623, [6, 0, 0xFF, 6, 0, 0, 0x11, 0xBE, 0x80, 0, 0, 0]));
+        }
+
+        var alert = Assert.Single(Alerts(b, signature: Signatures.HostSweep.Id));
+        Assert.Equal(Attacker, alert.Source.ToString());
+        Assert.Contains("on 10 hosts", alert.Description, StringComparison.Ordinal); // written when the sweep crosses the threshold
+    }
+
+    [Fact]
+    public void ManyShortSshSessionsAreLoginBruteForce()
+    {
+        var b = Site();
+        var bmc = SiteCapture.Bmc(2);
+        for (var i = 0; i < 25; i++)
+        {
+            TcpSession(b, 800 + i * 3, Attacker, (ushort)(50000 + i), bmc, 22, request: 900, response: 1500);
+        }
+
+        var alert = Assert.Single(Alerts(b, signature: Signatures.LoginBruteForce.Id));
+        Assert.Equal((Attacker, bmc), (alert.Source.ToString(), alert.Destination.ToString()));
+    }
+
+    [Fact]
+    public void BmcBeaconToAnOutsideAddressIsABeaconAndAnOutboundAlert()
+    {
+        var b = Site();
+        var bmc = SiteCapture.Bmc(4);
+        for (var i = 0; i < 8; i++)
+        {
+            TcpSession(b, 300 + i * 120 + (i % 2), bmc, (ushort)(41000 + i), "203.0.113.77", 443, request: 310, response: 120);
+        }
+
+        var alerts = Alerts(b);
+        Assert.Single(alerts, a => a.SignatureId == Signatures.Beacon.Id);
+        var outbound = Assert.Single(alerts, a => a.SignatureId == Signatures.BmcOutbound.Id);
+        Assert.Equal((bmc, "203.0.113.77"), (outbound.Source.ToString(), outbound.Destination.ToString()));
+    }
+
+    [Fact]
+    public void BmcSshToAnotherBmcIsLateralMovement()
+    {
+        var b = Site();
+        TcpSession(b, 900, SiteCapture.Bmc(0), 45000, SiteCapture.Bmc(5), 22);
+        var alert = Assert.Single(Alerts(b));
+        Assert.Equal(Signatures.BmcLateral.Id, alert.SignatureId);
+        Assert.Contains("another BMC", alert.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithAModelABmcsKnownOutsidePeerIsNotReported()
+    {
+        var bmc = SiteCapture.Bmc(1);
+        var baseline = SiteCapture.Build(seed: 1, minutes: 60);
+        for (var i = 0; i < 20; i++)
+        {
+            baseline.Add(100 + i * 150, Frames.Udp(bmc, 123, "192.0.2.123", 123, NtpRequest()));
+            baseline.Add(100 + i * 150 + 0.01, Frames.Udp("192.0.2.123", 123, bmc, 123, NtpRequest()));
+        }
+
+        var model = AnomalyModel.Load(TestModels.Train(baseline.WriteTemp()));
+        var day = SiteCapture.Build(seed: 2, minutes: 20, startSeconds: 86_400);
+        day.Add(86_500, Frames.Udp(bmc, 123, "192.0.2.123", 123, NtpRequest()));
+        day.Add(86_500.01, Frames.Udp("192.0.2.123", 123, bmc, 123, NtpRequest()));
+        var withModel = Alerts(day, new PipelineOptions { Baseline = model.Profile });
+        Assert.DoesNotContain(withModel, a => a.SignatureId == Signatures.BmcOutbound.Id);
+        var withoutModel = Alerts(day);
+        Assert.Contains(withoutModel, a => a.SignatureId == Signatures.BmcOutbound.Id);
+    }
+
+    [Fact]
+    public void ThresholdsAreSettable()
+    {
+        var b = Site();
+        var bmc = SiteCapture.Bmc(1);
+        for (var p = 0; p < 8; p++)
+        {
+            b.Add(600 + p * 0.01, Frames.Tcp(Attacker, 55555, bmc, (ushort)(20 + p), Frames.Syn, seq: 7));
+        }
+
+        Assert.Empty(Alerts(b, signature: Signatures.PortScan.Id));
+        Assert.Null(DetectionSettings.TryParse(["scan.ports=5"], out var settings));
+        Assert.Single(Alerts(b, new PipelineOptions { Detection = settings }, Signatures.PortScan.Id));
+    }
+
+    private static byte[] NtpRequest()
+    {
+        var p = new byte[48];
+        p[0] = 0x23;
+        return p;
+    }
+}
