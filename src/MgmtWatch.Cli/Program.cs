@@ -49,6 +49,7 @@ public static class Program
         GlobalOptions.AddTo(root);
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,58 @@
+using MgmtWatch.Core.Decoding;
+
+namespace MgmtWatch.Core.Evaluation;
+
+/// <summary>
+/// One ground-truth pattern from a labels CSV: every flow between the two endpoints (either direction),
+/// of the protocol, on the ports (null: any), overlapping the time window, belongs to the campaign.
+/// </summary>
+public sealed record LabelRow(
+    string Campaign,
+    string Attack,
+    long Start,
+    long End,
+    byte? Protocol,
+    HostAddress? SourceIp,
+    ushort? SourcePort,
+    HostAddress? DestinationIp,
+    ushort? DestinationPort,
+    string Description)
+{
+    /// <summary>Whether a flow matches the pattern (either orientation).</summary>
+    public bool MatchesFlow(HostAddress orig, ushort origPort, HostAddress resp, ushort respPort, byte protocol, long start, long end)
+    {
+        if (Protocol is { } p && p != protocol)
+        {
+            return false;
+        }
+
+        if (end < Start || start > End)
+        {
+            return false;
+        }
+
+        return Endpoints(orig, origPort, resp, respPort) || Endpoints(resp, respPort, orig, origPort);
+    }
+
+    /// <summary>
+    /// Whether an alert between two hosts at <paramref name="time"/> is about this pattern: its hosts are the
+    /// pattern's (either orientation; a wildcard matches any host), within the window widened by
+    /// <paramref name="slackNs"/> (alerts come when flows end).
+    /// </summary>
+    public bool MatchesAlert(HostAddress source, HostAddress destination, long time, long slackNs)
+    {
+        if (time < Start - slackNs || time > End + slackNs)
+        {
+            return false;
+        }
+
+        return Hosts(source, destination) || Hosts(destination, source);
+    }
+
+    private bool Endpoints(HostAddress a, ushort aPort, HostAddress b, ushort bPort) =>
+        (SourceIp is null || SourceIp == a) && (SourcePort is null || SourcePort == aPort)
+        && (DestinationIp is null || DestinationIp == b) && (DestinationPort is null || DestinationPort == bPort);
+
+    private bool Hosts(HostAddress a, HostAddress b) =>
+        (SourceIp is null || SourceIp == a) && (DestinationIp is null || DestinationIp == b);
+}
