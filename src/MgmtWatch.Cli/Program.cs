@@ -36,6 +36,18 @@ public static class Program
             };
             return await parse.InvokeAsync(invocation).ConfigureAwait(false);
         }
+#pragma warning disable CA1031 // the last line of defence: a bug must end in a clear line and exit 1, not a crash dump
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await Console.Error.WriteLineAsync($"mgmtwatch: internal error ({ex.GetType().Name}): {ex.Message}; please report it with the command line that caused it").ConfigureAwait(false);
+            if (Environment.GetEnvironmentVariable("MGMTWATCH_DEBUG") == "1")
+            {
+                await Console.Error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.InternalError;
+        }
         finally
         {
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
@@ -50,6 +62,7 @@ public static class Program
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(MonitorCommand.Create());
         return root;
     }
 }

@@ -11,14 +11,19 @@ public sealed partial class SafeSink : IEventSink
     private readonly IEventSink _inner;
     private readonly string _name;
     private readonly ILogger _logger;
+    private readonly string _kind;
     private long _lastLogged = long.MinValue;
 
-    /// <summary>Wraps <paramref name="inner"/>, named <paramref name="name"/> in log messages.</summary>
-    public SafeSink(IEventSink inner, string name, ILogger logger)
+    /// <summary>
+    /// Wraps <paramref name="inner"/>, named <paramref name="name"/> in log messages and counted under
+    /// <paramref name="kind"/> (a small fixed set: eve, flows) in the output-failure metric.
+    /// </summary>
+    public SafeSink(IEventSink inner, string name, ILogger logger, string kind = "output")
     {
         _inner = inner;
         _name = name;
         _logger = logger;
+        _kind = kind;
     }
 
     /// <summary>Events that could not be written.</summary>
@@ -107,6 +112,7 @@ public sealed partial class SafeSink : IEventSink
     private void Failed(Exception ex)
     {
         Failures++;
+        Metrics.SensorMetrics.OutputFailures.WithLabels(_kind).Inc();
         var now = Environment.TickCount64;
         if (now - _lastLogged >= 60_000)
         {

@@ -5,6 +5,7 @@ using MgmtWatch.Core.Detection;
 using MgmtWatch.Core.Flows;
 using MgmtWatch.Core.Inventory;
 using MgmtWatch.Core.Output;
+using MgmtWatch.Core.Scoring;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -30,7 +31,8 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
     private readonly AnalyzerRegistry _analyzers;
     private readonly AnalyzerContext _context;
     private readonly IncidentTracker _incidents;
-    private readonly FlowRules _rules;
+    private FlowRules _rules;
+    private IFlowScorer? _scorer;
     private IReadOnlyList<string> _sourceNames = [];
     private string? _currentSource;
     private long _packetNumber;
@@ -49,6 +51,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         _context = new AnalyzerContext(this, options.Fingerprinter ?? CredentialFingerprinter.Ephemeral(), options.Detection);
         _incidents = new IncidentTracker(options.IncidentWindow);
         _rules = new FlowRules(new RuleContext(options.Detection, options.Baseline, RaiseFlowAlert));
+        _scorer = options.Scorer;
         _flows = new FlowTable(this, options.Timeouts, options.MaxFlows, _analyzers.IsServicePort);
         _anomalyLimiter = new AnomalyLimiter(options.AnomaliesPerMinute);
         _record.Interface = options.Interface;
@@ -267,6 +270,17 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         _sink.Emit(alert);
     }
 
+    /// <summary>
+    /// Swaps the model (a reload after retraining): flows ending from now on are scored by
+    /// <paramref name="scorer"/> and the rules compare with <paramref name="baseline"/>. Call on the thread
+    /// that processes packets.
+    /// </summary>
+    public void ReplaceModel(IFlowScorer? scorer, Features.IBaselineView? baseline)
+    {
+        _scorer = scorer;
+        _rules = new FlowRules(new RuleContext(_options.Detection, baseline, RaiseFlowAlert));
+    }
+
     /// <summary>Advances packet time without a packet (a quiet live interface), expiring idle flows.</summary>
     public void AdvanceTime(long now) => _flows.Advance(now);
 
@@ -418,7 +432,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         r.Score = null;
         r.Threshold = null;
         r.ModelId = null;
-        if (_options.Scorer?.Score(r) is { } verdict)
+        if (_scorer?.Score(r) is { } verdict)
         {
             RaiseAlert(new AlertRequest(Signatures.ModelAnomaly, r.End, null, flow, r.OrigHost, r.OrigPort, r.RespHost, r.RespPort,
                 r.Protocol, r.IpVersion, verdict.Description, verdict.Evidence, verdict.Reason)

@@ -42,8 +42,10 @@ public sealed class ModelScorer : IFlowScorer
     public ModelVerdict? Score(FlowRecord flow)
     {
         ArgumentNullException.ThrowIfNull(flow);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _extractor.Extract(flow, _features, record: flow.Reason != FlowEndReason.Interim);
         var score = _model.Score(_features, _contributions);
+        Metrics.SensorMetrics.ScoreDuration.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         Scored++;
         if (_features[FeatureSchema.PairNew] > 0.5f)
         {

@@ -1,0 +1,43 @@
+namespace MgmtWatch.Cli.Hosting;
+
+/// <summary>
+/// Settings of <c>mgmtwatch monitor</c>, section "Monitor" of the configuration. Precedence (STYLE §3):
+/// built-in defaults &lt; /etc/mgmtwatch/mgmtwatch.json or --config &lt; environment MGMTWATCH_Monitor__Key
+/// &lt; command-line options.
+/// </summary>
+internal sealed class MonitorSettings
+{
+    public string Interface { get; set; } = "";
+
+    public string? Filter { get; set; }
+
+    public int SnapLength { get; set; } = Core.Capture.CaptureFileReader.MaxPacketLength;
+
+    public bool Promiscuous { get; set; } = true;
+
+    /// <summary>Model directory; empty for rules only.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>EVE output: a file, "-" for standard output, "none".</summary>
+    public string Eve { get; set; } = "-";
+
+    /// <summary>Flow log file, or null.</summary>
+    public string? Flows { get; set; }
+
+    /// <summary>json or zeek-tsv.</summary>
+    public string FlowFormat { get; set; } = "json";
+
+    /// <summary>Prometheus endpoint (host:port), loopback by default; empty to disable.</summary>
+    public string? MetricsListen { get; set; }
+
+    /// <summary>Seconds between EVE stats events (Suricata writes them every few seconds; 0 disables).</summary>
+    public int StatsIntervalSeconds { get; set; } = 30;
+
+    public int MaxFlows { get; set; } = Core.Flows.FlowTable.DefaultMaxFlows;
+
+    public string? FingerprintKey { get; set; }
+
+    public List<string> Thresholds { get; set; } = [];
+
+    public List<string> Timeouts { get; set; } = [];
+}
