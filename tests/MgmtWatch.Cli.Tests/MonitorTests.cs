@@ -1,0 +1,176 @@
+using System.Text.Json;
+using MgmtWatch.Cli.Tests.Support;
+using MgmtWatch.Core.Detection;
+using MgmtWatch.Core.Tests.Support;
+
+namespace MgmtWatch.Cli.Tests;
+
+/// <summary>
+/// The live sensor on real packets: captures replayed with tcpreplay into a veth pair the test creates in
+/// its own network namespaces (traffic never leaves them).
+/// </summary>
+public class MonitorTests
+{
+    private static string Key()
+    {
+        var path = TempFiles.Create(".key");
+        File.WriteAllBytes(path, Enumerable.Range(0, 32).Select(i => (byte)(i * 3)).ToArray());
+        return path;
+    }
+
+    /// <summary>NTP mode 7 queries from distinct sources: each one packet, each its own incident and alert.</summary>
+    private static PcapBuilder ModeSevenQueries(int count, double start, double spacing, int firstSource = 1)
+    {
+        var b = new PcapBuilder();
+        var query = new byte[8];
+        query[0] = 0x17; // version 2, mode 7
+        query[3] = 42;   // MON_GETLIST_1 ("monlist")
+        for (var i = 0; i < count; i++)
+        {
+            b.Add(start + (i * spacing), Frames.Udp($"10.251.0.{firstSource + i}", 40000, "10.251.1.1", 123, query));
+        }
+
+        return b;
+    }
+
+    private static List<(int Sid, string Source, string Destination)> Alerts(string eve) =>
+        File.Exists(eve)
+            ? File.ReadLines(eve).Select(l => JsonDocument.Parse(l).RootElement)
+                .Where(e => e.GetProperty("event_type").GetString() == "alert")
+                .Select(e => (e.GetProperty("alert").GetProperty("signature_id").GetInt32(), e.GetProperty("src_ip").GetString()!, e.GetProperty("dest_ip").GetString()!))
+                .Order().ToList()
+            : [];
+
+    [SkippableFact]
+    public void ReplayedTrafficGivesTheSameAlertsAsAnalyze()
+    {
+        LiveNetwork.SkipUnlessAllowed();
+        var b = ModeSevenQueries(5, 0, 0.05);
+        var bmc = SiteCapture.Bmc(1);
+        for (var p = 0; p < 30; p++)
+        {
+            b.Add(0.5 + (p * 0.005), Frames.Tcp("10.60.1.99", 55555, bmc, (ushort)(20 + p), Frames.Syn, seq: 7));
+            b.Add(0.5 + (p * 0.005) + 0.001, Frames.Tcp(bmc, (ushort)(20 + p), "10.60.1.99", 55555, Frames.Rst | Frames.Ack, seq: 0, ack: 8));
+        }
+
+        var capture = b.WriteTemp();
+        var offlineEve = TempFiles.Create(".json");
+        var key = Key();
+        Assert.Equal(0, CliRunner.Run("analyze", capture, "--eve", offlineEve, "--no-model", "-q", "--fingerprint-key", key).ExitCode);
+        var expected = Alerts(offlineEve);
+        Assert.Equal(6, expected.Count);
+
+        using var net = new LiveNetwork();
+        var liveEve = TempFiles.Create(".json");
+        using var monitor = net.StartMonitor("--eve", liveEve, "--fingerprint-key", key, "--stats-interval", "0");
+        net.Replay(capture);
+        Thread.Sleep(1000);
+        Assert.Equal(0, monitor.Stop());
+        Assert.Equal(expected, Alerts(liveEve));
+        foreach (var line in File.ReadLines(liveEve))
+        {
+            Schemas.AssertEve(line);
+            Assert.Contains($"\"in_iface\":\"{net.ReceiverInterface}\"", line, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
+    public void SigtermMidReplayLosesNoAlertForCapturedTraffic()
+    {
+        LiveNetwork.SkipUnlessAllowed();
+        var capture = ModeSevenQueries(40, 0, 0.1).WriteTemp(); // four seconds of traffic
+        using var net = new LiveNetwork();
+        var eve = TempFiles.Create(".json");
+        var flows = TempFiles.Create(".log");
+        using var monitor = net.StartMonitor("--eve", eve, "--flows", flows, "--stats-interval", "0", "--fingerprint-key", Key());
+        var replay = Task.Run(() => LiveNetwork.Exec(net.Sender, ["tcpreplay", "-q", "-i", net.SenderInterface, capture]));
+        Thread.Sleep(2000);
+        Assert.Equal(0, monitor.Stop());
+        replay.Wait();
+
+        // Every query that reached the sensor is a flow in the flow log (flushed at shutdown) and has its alert.
+        var captured = File.ReadLines(flows).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(f => f.GetProperty("id.resp_p").GetInt32() == 123).Select(f => f.GetProperty("id.orig_h").GetString()!).Order().ToList();
+        var alerted = Alerts(eve).Where(a => a.Sid == Signatures.NtpControlQuery.Id).Select(a => a.Source).Order().ToList();
+        Assert.InRange(captured.Count, 5, 39); // stopped mid-replay
+        Assert.Equal(captured, alerted);
+    }
+
+    [SkippableFact]
+    public void SighupReopensTheEveFileAndLosesNothing()
+    {
+        LiveNetwork.SkipUnlessAllowed();
+        using var net = new LiveNetwork();
+        var eve = TempFiles.Create(".json");
+        using var monitor = net.StartMonitor("--eve", eve, "--stats-interval", "0", "--fingerprint-key", Key());
+        net.Replay(ModeSevenQueries(5, 0, 0.01, firstSource: 1).WriteTemp());
+        Thread.Sleep(500);
+        File.Move(eve, eve + ".1");
+        monitor.Signal("HUP");
+        Thread.Sleep(1000);
+        net.Replay(ModeSevenQueries(5, 0, 0.01, firstSource: 101).WriteTemp());
+        Thread.Sleep(500);
+        Assert.Equal(0, monitor.Stop());
+        Assert.Contains("Reopened output files", monitor.Stderr, StringComparison.Ordinal);
+        var before = Alerts(eve + ".1");
+        var after = Alerts(eve);
+        Assert.Equal(5, before.Count);
+        Assert.Equal(5, after.Count);
+        Assert.All(after, a => Assert.StartsWith("10.251.0.10", a.Source, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void SighupRefusesABrokenModelAndKeepsTheOldOne()
+    {
+        LiveNetwork.SkipUnlessAllowed();
+        var model = TempFiles.Create("-model");
+        Assert.Equal(0, CliRunner.Run("train", SiteCapture.Build(seed: 1, minutes: 60).WriteTemp(), "--out", model, "-q").ExitCode);
+        using var net = new LiveNetwork();
+        using var monitor = net.StartMonitor("--model", model, "--eve", TempFiles.Create(".json"), "--stats-interval", "0", "--fingerprint-key", Key());
+        File.WriteAllText(Path.Combine(model, "model.json"), "{ broken");
+        monitor.Signal("HUP");
+        Thread.Sleep(1500);
+        Assert.Equal(0, monitor.Stop());
+        Assert.Contains("Model reload refused", monitor.Stderr, StringComparison.Ordinal);
+        Assert.Contains("still using bmc-", monitor.Stderr, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void IpmiToolSessionsWithIpmiSimAreSeenLive()
+    {
+        LiveNetwork.SkipUnlessAllowed();
+        Skip.If(CliRunner.Tool("which", "ipmi_sim") is not { ExitCode: 0 } || CliRunner.Tool("which", "ipmitool") is not { ExitCode: 0 },
+            "ipmi_sim and ipmitool are not installed (.ci/run installs openipmi and ipmitool)");
+        using var net = new LiveNetwork();
+        using var bmc = IpmiSimulator.Start(net.Receiver, net.ReceiverAddress);
+        var flows = TempFiles.Create(".log");
+        using var monitor = net.StartMonitor("--eve", "none", "--flows", flows, "--stats-interval", "0", "--fingerprint-key", Key());
+        var session = LiveNetwork.Exec(net.Sender, ["timeout", "30", "ipmitool", "-I", "lanplus", "-H", net.ReceiverAddress, "-U", "ipmiusr", "-P", "test", "mc", "info"]);
+        Assert.True(session.ExitCode == 0, "ipmitool failed: " + session.Stderr);
+        Thread.Sleep(500);
+        Assert.Equal(0, monitor.Stop());
+        var ipmi = File.ReadLines(flows).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(f => f.GetProperty("id.resp_p").GetInt32() == 623 && f.GetProperty("id.orig_h").GetString() == net.SenderAddress).ToList();
+        var flow = Assert.Single(ipmi);
+        Assert.True(flow.GetProperty("orig_pkts").GetInt32() >= 8, "a full RMCP+ session has at least eight requests");
+        Assert.True(flow.GetProperty("resp_pkts").GetInt32() >= 8);
+    }
+
+    [Fact]
+    public void NoSuchInterfaceExitsWith4AndListsTheInterfaces()
+    {
+        Skip.If(!File.Exists("/usr/lib/x86_64-linux-gnu/libpcap.so.0.8") && !File.Exists("/lib/x86_64-linux-gnu/libpcap.so.0.8"), "libpcap0.8 is not installed");
+        var run = CliRunner.Run("monitor", "-i", "nosuch0", "--eve", "none");
+        Assert.Equal(4, run.ExitCode);
+        Assert.Contains("no interface 'nosuch0'", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("lo", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingInterfaceIsAUsageError()
+    {
+        var run = CliRunner.Run("monitor", "--eve", "none");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("no interface", run.Stderr, StringComparison.Ordinal);
+    }
+}
