@@ -56,6 +56,7 @@ internal static class SummaryReport
         }
 
         b.AppendLine();
+        b.Append(Invariant, $"  memory         peak resident {Size(s.PeakMemory)}").AppendLine();
         foreach (var warning in Warnings(s))
         {
             b.Append("  warning        ").AppendLine(warning);

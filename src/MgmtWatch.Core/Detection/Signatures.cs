@@ -253,6 +253,13 @@ public static class Signatures
         Explanation = "A BMC opens IPMI, SSH, HTTP(S) or KVM sessions to another BMC or management host: BMCs are servers, so this is lateral movement.",
     };
 
+    /// <summary>A flood filled the flow table or the fragment cache.</summary>
+    public static readonly Signature ResourceExhaustion = new(9108007,
+        "MGMTWATCH DOS flood exhausted a sensor table", Classification.AttemptedDos, 2)
+    {
+        Explanation = "So many new flows or fragmented datagrams arrived that the flow table or fragment cache reached its limit and began evicting (a SYN, fragment or UDP flood, or a limit set too low). Written once per hour while it lasts.",
+    };
+
     /// <summary>Model: traffic outside the baseline.</summary>
     public static readonly Signature ModelAnomaly = new(9100001,
         "MGMTWATCH ANOMALY traffic pattern outside baseline", Classification.BadUnknown, 2)

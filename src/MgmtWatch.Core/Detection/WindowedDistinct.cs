@@ -57,7 +57,12 @@ public sealed class WindowedDistinct<TKey>
 
         if (!found)
         {
-            var slot = e.Used < ItemsPerKey ? e.Used++ : oldest >= 0 ? oldest : OldestOf(e);
+            if (e.Used == e.Items.Length && e.Used < ItemsPerKey && oldest < 0)
+            {
+                e.Grow();
+            }
+
+            var slot = e.Used < e.Items.Length ? e.Used++ : oldest >= 0 ? oldest : OldestOf(e);
             e.Items[slot] = item;
             e.Times[slot] = time;
             count++;
@@ -95,11 +100,19 @@ public sealed class WindowedDistinct<TKey>
         }
     }
 
+    /// <summary>Items and times grow from a few slots: most keys (one source, one destination) see one item.</summary>
     private sealed class Entry
     {
-        public readonly ulong[] Items = new ulong[ItemsPerKey];
-        public readonly long[] Times = new long[ItemsPerKey];
+        public ulong[] Items = new ulong[4];
+        public long[] Times = new long[4];
         public int Used;
         public long Last;
+
+        public void Grow()
+        {
+            var size = Math.Min(ItemsPerKey, Items.Length * 2);
+            Array.Resize(ref Items, size);
+            Array.Resize(ref Times, size);
+        }
     }
 }

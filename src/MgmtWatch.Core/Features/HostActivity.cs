@@ -43,8 +43,8 @@ public sealed class HostActivity
         s.ByteRate = (s.ByteRate * longDecay) + bytes;
         s.Failures = (s.Failures * longDecay) + (failed ? 1 : 0);
         s.Flows = (s.Flows * longDecay) + 1;
-        Remember(s.Peers, s.PeerTimes, (uint)responder.GetHashCode(), time);
-        Remember(s.Ports, s.PortTimes, port, time);
+        Remember(ref s.Peers, ref s.PeerTimes, (uint)responder.GetHashCode(), time);
+        Remember(ref s.Ports, ref s.PortTimes, port, time);
         return new Snapshot(s.FlowRate, s.ByteRate / LongTau, s.Failures / Math.Max(1, s.Flows), Distinct(s.PeerTimes, time), Distinct(s.PortTimes, time));
     }
 
@@ -53,7 +53,7 @@ public sealed class HostActivity
     {
         var s = Get(responder, time);
         s.Time = Math.Max(s.Time, time);
-        Remember(s.Callers, s.CallerTimes, (uint)originator.GetHashCode(), time);
+        Remember(ref s.Callers, ref s.CallerTimes, (uint)originator.GetHashCode(), time);
         return Distinct(s.CallerTimes, time);
     }
 
@@ -108,7 +108,7 @@ public sealed class HostActivity
         }
     }
 
-    private static void Remember(uint[] keys, long[] times, uint key, long time)
+    private static void Remember(ref uint[] keys, ref long[] times, uint key, long time)
     {
         var oldest = 0;
         for (var i = 0; i < keys.Length; i++)
@@ -123,6 +123,17 @@ public sealed class HostActivity
             {
                 oldest = i;
             }
+        }
+
+        if (times[oldest] != Empty && keys.Length < Slots)
+        {
+            // Slots grow on demand: most hosts talk to one or two peers, a spoofed flood creates many hosts.
+            oldest = keys.Length;
+            Array.Resize(ref keys, Math.Min(Slots, keys.Length * 2));
+            var grown = new long[keys.Length];
+            Array.Fill(grown, Empty);
+            times.CopyTo(grown, 0);
+            times = grown;
         }
 
         keys[oldest] = key;
@@ -158,18 +169,13 @@ public sealed class HostActivity
         public double ByteRate;
         public double Failures;
         public double Flows;
-        public readonly uint[] Peers = new uint[Slots];
-        public readonly long[] PeerTimes = EmptySlots();
-        public readonly uint[] Ports = new uint[Slots];
-        public readonly long[] PortTimes = EmptySlots();
-        public readonly uint[] Callers = new uint[Slots];
-        public readonly long[] CallerTimes = EmptySlots();
+        public uint[] Peers = new uint[2];
+        public long[] PeerTimes = EmptySlots();
+        public uint[] Ports = new uint[2];
+        public long[] PortTimes = EmptySlots();
+        public uint[] Callers = new uint[2];
+        public long[] CallerTimes = EmptySlots();
 
-        private static long[] EmptySlots()
-        {
-            var times = new long[Slots];
-            Array.Fill(times, Empty);
-            return times;
-        }
+        private static long[] EmptySlots() => [Empty, Empty];
     }
 }

@@ -25,6 +25,9 @@ internal sealed record AlertRequest(
     /// </summary>
     public bool AnyDestination { get; init; }
 
+    /// <summary>The incident is the signature's (and key's) alone, whatever the hosts: a flood of spoofed sources is one incident.</summary>
+    public bool AnyHost { get; init; }
+
     /// <summary>Model score, for model alerts.</summary>
     public double? Score { get; init; }
 

@@ -110,6 +110,16 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         if (p.Event != DecodeEvent.None)
         {
             EmitDecodeAnomaly(ts, p, flow);
+            if (p.Event == DecodeEvent.FragmentCacheFull)
+            {
+                RaiseAlert(new AlertRequest(Signatures.ResourceExhaustion, ts, _packetNumber, -1, p.Source, null, p.Destination, null, p.Protocol, p.IpVersion,
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"the fragment cache is full ({_decoder.Fragments.MaxDatagrams:N0} datagrams in progress): incomplete datagrams are being dropped ({_decoder.Fragments.Evicted:N0} so far)"),
+                    [new("table", "fragments"), new("limit", _decoder.Fragments.MaxDatagrams.ToString(System.Globalization.CultureInfo.InvariantCulture))], "fragments")
+                {
+                    AnyHost = true,
+                });
+            }
         }
     }
 
@@ -209,7 +219,8 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             _flows[request.Flow].Flags |= FlowFlags.Alerted;
         }
 
-        if (!_incidents.Open(request.Signature.Id, request.Source, request.AnyDestination ? default : request.Destination, request.IncidentKey, request.Timestamp))
+        if (!_incidents.Open(request.Signature.Id, request.AnyHost ? default : request.Source,
+                request.AnyDestination || request.AnyHost ? default : request.Destination, request.IncidentKey, request.Timestamp))
         {
             _summary.AlertsSuppressed++;
             return;
@@ -309,6 +320,11 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             var f = _decoder.Fragments;
             _summary.Fragments = (f.Fragments, f.Reassembled, f.Expired, f.Evicted);
             _summary.ArpHosts = _inventory.Count;
+            using (var self = System.Diagnostics.Process.GetCurrentProcess())
+            {
+                _summary.PeakMemory = self.PeakWorkingSet64;
+            }
+
             return _summary;
         }
     }
@@ -445,10 +461,22 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
 
         r.Alerted = (f.Flags & FlowFlags.Alerted) != 0;
 
-        if (reason == FlowEndReason.Evicted && !_evictionWarned)
+        if (reason == FlowEndReason.Evicted)
         {
-            _evictionWarned = true;
-            LogFlowTableFull(_logger, _flows.MaxFlows);
+            if (!_evictionWarned)
+            {
+                _evictionWarned = true;
+                LogFlowTableFull(_logger, _flows.MaxFlows);
+            }
+
+            RaiseAlert(new AlertRequest(Signatures.ResourceExhaustion, Math.Max(_flows.Now, f.Last), null, flow, r.OrigHost, r.OrigPort, r.RespHost, r.RespPort,
+                r.Protocol, r.IpVersion,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the flow table is full ({_flows.MaxFlows:N0} flows): flows are being evicted before their timeout ({_flows.Counters.Evicted:N0} so far); the flow named here was one of them"),
+                [new("table", "flows"), new("limit", _flows.MaxFlows.ToString(System.Globalization.CultureInfo.InvariantCulture))], "flow-table")
+            {
+                AnyHost = true,
+            });
         }
 
         _sink.Emit(r);

@@ -52,6 +52,9 @@ public sealed class RunSummary
     /// <summary>Hosts seen in ARP.</summary>
     public int ArpHosts { get; internal set; }
 
+    /// <summary>Peak resident memory of the process (bytes).</summary>
+    public long PeakMemory { get; internal set; }
+
     /// <summary>Errors that stopped reading an input early.</summary>
     public List<CaptureError> CaptureErrors { get; } = [];
 
