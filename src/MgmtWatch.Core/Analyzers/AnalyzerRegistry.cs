@@ -1,4 +1,5 @@
 using MgmtWatch.Core.Analyzers.Ntp;
+using MgmtWatch.Core.Analyzers.Ssh;
 using MgmtWatch.Core.Analyzers.Tls;
 
 namespace MgmtWatch.Core.Analyzers;
@@ -44,6 +45,7 @@ public sealed class AnalyzerRegistry
     [
         new NtpAnalyzer(),
         new TlsAnalyzer(),
+        new SshAnalyzer(),
     ]);
 
     /// <summary>The analyzers, by id − 1.</summary>
