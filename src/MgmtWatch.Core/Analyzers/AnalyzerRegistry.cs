@@ -1,3 +1,4 @@
+using MgmtWatch.Core.Analyzers.Http;
 using MgmtWatch.Core.Analyzers.Ntp;
 using MgmtWatch.Core.Analyzers.Ssh;
 using MgmtWatch.Core.Analyzers.Tls;
@@ -46,6 +47,7 @@ public sealed class AnalyzerRegistry
         new NtpAnalyzer(),
         new TlsAnalyzer(),
         new SshAnalyzer(),
+        new HttpAnalyzer(),
     ]);
 
     /// <summary>The analyzers, by id − 1.</summary>
