@@ -1,5 +1,7 @@
 using MgmtWatch.Core.Analyzers.Http;
+using MgmtWatch.Core.Analyzers.Kvm;
 using MgmtWatch.Core.Analyzers.Ntp;
+using MgmtWatch.Core.Analyzers.Rfb;
 using MgmtWatch.Core.Analyzers.Ssh;
 using MgmtWatch.Core.Analyzers.Tls;
 
@@ -48,6 +50,9 @@ public sealed class AnalyzerRegistry
         new TlsAnalyzer(),
         new SshAnalyzer(),
         new HttpAnalyzer(),
+        new RfbAnalyzer(),
+        VendorSessionAnalyzer.Console(),
+        VendorSessionAnalyzer.VirtualMedia(),
     ]);
 
     /// <summary>The analyzers, by id − 1.</summary>
