@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using MgmtWatch.Cli.Hosting;
+using MgmtWatch.Core.Analyzers;
 using MgmtWatch.Core.Capture;
 using MgmtWatch.Core.Flows;
 using MgmtWatch.Core.Output;
@@ -154,7 +155,15 @@ internal static partial class AnalyzeCommand
 
         var paths = parse.GetValue(Captures)!;
         var order = parse.GetValue(Order) == "given" ? MergeOrder.Given : MergeOrder.Time;
-        var options = new PipelineOptions { Timeouts = timeouts, MaxFlows = parse.GetValue(MaxFlows) };
+        // Credentials are written only as keyed fingerprints; a key kept across runs makes them comparable
+        // between runs and keeps re-read captures byte-identical.
+        var fingerprinter = CredentialFingerprinter.LoadOrCreate(CredentialFingerprinter.DefaultPath(), out var keyWarning);
+        if (keyWarning is not null)
+        {
+            LogFingerprintKey(logger, keyWarning);
+        }
+
+        var options = new PipelineOptions { Timeouts = timeouts, MaxFlows = parse.GetValue(MaxFlows), Fingerprinter = fingerprinter };
         var pipeline = new AnalysisPipeline(options, sink, loggerFactory.CreateLogger<AnalysisPipeline>());
         var clock = Stopwatch.StartNew();
         bool completed;
@@ -200,6 +209,9 @@ internal static partial class AnalyzeCommand
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "{Reason}")]
     private static partial void LogUsage(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "{KeyWarning}")]
+    private static partial void LogFingerprintKey(ILogger logger, string keyWarning);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "{CaptureError}")]
     private static partial void LogCaptureError(ILogger logger, string captureError);
