@@ -130,6 +130,14 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
         skip = 0;
         while (!side.Done && used < data.Length)
         {
+            // RFC 9112 §2.2: a server should ignore empty lines before a request-line (clients send a stray
+            // CRLF after a POST body).
+            if (data[used] is (byte)'\r' or (byte)'\n')
+            {
+                used++;
+                continue;
+            }
+
             var m = default(HttpMessage);
             var result = m.Read(data[used..], request: true);
             if (result == HttpRead.NeedMore)

@@ -88,7 +88,7 @@ public class HttpAnalyzerTests
             "POST /cgi/login.cgi HTTP/1.1\r\nHost: bmc\r\nContent-Length: 3000\r\n\r\n" + body +
             $"POST /cgi/login.cgi HTTP/1.1\r\nHost: bmc\r\nAuthorization: Basic {basic}\r\nContent-Length: 3000\r\n\r\n" + body +
             $"HEAD /index.html HTTP/1.1\r\nHost: bmc\r\nAuthorization: Basic {basic}\r\n\r\n" +
-            "GET /redfish/v1/Systems/1?sessiontoken=abcdef HTTP/1.1\r\nHost: bmc\r\n\r\n";
+            "\r\nGET /redfish/v1/Systems/1?sessiontoken=abcdef HTTP/1.1\r\nHost: bmc\r\n\r\n";
         var server =
             "HTTP/1.1 401 Unauthorized\r\nServer: ATEN HTTP Server(V2.0)\r\nContent-Length: 5000\r\n\r\n" + new string('y', 5000) +
             "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789" +
