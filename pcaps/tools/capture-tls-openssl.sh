@@ -15,7 +15,9 @@ out=$(realpath -m "${1:?usage: $0 OUT.pcap}")
 work=$(mktemp -d)
 ns=mgmtwatch-tls-$$
 cleanup() {
-  for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+  # Every process this script started runs inside the namespace: stop exactly those.
+  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  sleep 0.5
   ip netns del "$ns" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -69,6 +71,4 @@ client 10443 -tls1_3 -servername bmc03.example.net
 server 443 -tls1_2
 client 443 -tls1_3 -servername bmc04.example.net
 sleep 1
-kill %1 2>/dev/null || true
-wait %1 2>/dev/null || true
 echo "wrote $out"

@@ -38,6 +38,39 @@ public class SshAnalyzerTests
         }
     }
 
+    /// <summary>
+    /// OpenSSH 9.2 client and server (pcaps/ssh-openssh.pcap, on 22 and on OpenBMC's 2200): software and
+    /// HASSH as tshark reads them, and the algorithms the client's restrictions leave for the second session.
+    /// </summary>
+    [SkippableFact]
+    public void OpenSsh92SessionsMatchTsharkAndNegotiateWhatTheClientAllowed()
+    {
+        Tshark.SkipUnlessInstalled();
+        var path = Path.Combine(RepoPaths.Pcaps, "ssh-openssh.pcap");
+        var decode = new[] { "-d", "tcp.port==2200,ssh" };
+        var hassh = Tshark.Fields(path, "ssh.kex.hassh", ["tcp.srcport", "ssh.kex.hassh"], decode);
+        var hasshServer = Tshark.Fields(path, "ssh.kex.hasshserver", ["tcp.dstport", "ssh.kex.hasshserver"], decode);
+        var banners = Tshark.Fields(path, "ssh.protocol", ["tcp.srcport", "tcp.dstport", "ssh.protocol"], decode);
+        var flows = RenderedRun.Of(path).FlowsOf("ssh");
+        Assert.Equal([22, 2200], flows.Select(f => (int)f.RespPort()).Order());
+        foreach (var flow in flows)
+        {
+            var client = flow.OrigPort().ToString(CultureInfo.InvariantCulture);
+            var server = flow.RespPort().ToString(CultureInfo.InvariantCulture);
+            Assert.Equal(Banner(banners, client, server), "SSH-2.0-" + flow.Field("ssh.client"));
+            Assert.Equal(Banner(banners, server, client), "SSH-2.0-" + flow.Field("ssh.server"));
+            Assert.Equal(Assert.Single(hassh, r => r[0] == client)[1], flow.Field("ssh.hassh"));
+            Assert.Equal(Assert.Single(hasshServer, r => r[0] == client)[1], flow.Field("ssh.hassh_server"));
+            Assert.Equal("sntrup761x25519-sha512", flow.Field("ssh.kex_alg")); // first on both lists (tshark: ssh.kex_algorithms)
+            Assert.Equal("ssh-ed25519", flow.Field("ssh.host_key_alg"));
+        }
+
+        var restricted = Assert.Single(flows, f => f.RespPort() == 2200);
+        Assert.Equal("aes128-ctr", restricted.Field("ssh.cipher_alg"));
+        Assert.Equal("hmac-sha2-256", restricted.Field("ssh.mac_alg"));
+        Assert.Equal("chacha20-poly1305@openssh.com", Assert.Single(flows, f => f.RespPort() == 22).Field("ssh.cipher_alg"));
+    }
+
     [SkippableFact]
     public void OldOpenSshSessionNegotiatesTheClientsFirstCommonAlgorithms()
     {
