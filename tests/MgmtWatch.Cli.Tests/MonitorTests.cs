@@ -9,6 +9,7 @@ namespace MgmtWatch.Cli.Tests;
 /// The live sensor on real packets: captures replayed with tcpreplay into a veth pair the test creates in
 /// its own network namespaces (traffic never leaves them).
 /// </summary>
+[Collection(LiveCaptureGroup.Name)]
 public class MonitorTests
 {
     private static string Key()
@@ -152,7 +153,7 @@ public class MonitorTests
         var ipmi = File.ReadLines(flows).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(f => f.GetProperty("id.resp_p").GetInt32() == 623 && f.GetProperty("id.orig_h").GetString() == net.SenderAddress).ToList();
         var flow = Assert.Single(ipmi);
-        Assert.True(flow.GetProperty("orig_pkts").GetInt32() >= 8, "a full RMCP+ session has at least eight requests");
+        Assert.True(flow.GetProperty("orig_pkts").GetInt32() >= 8, "a full RMCP+ session has at least eight requests; saw: " + string.Join('\n', File.ReadLines(flows)) + "\nipmitool: " + session.Stdout + session.Stderr);
         Assert.True(flow.GetProperty("resp_pkts").GetInt32() >= 8);
     }
 

@@ -28,6 +28,13 @@ public sealed class AnalyzerContext
     /// <summary>Marks the flow as carrying this analyzer's protocol (its <c>service</c>).</summary>
     public void Confirm(scoped in AnalyzerPacket packet) => _pipeline.ConfirmService(packet.Flow);
 
+    /// <summary>
+    /// The analyzer has what it needs from the flow (a handshake): its later payload packets are not offered
+    /// to <see cref="IProtocolAnalyzer.Inspect"/> any more, so a long session (a KVM stream, a firmware
+    /// upload) costs nothing per packet. <see cref="IProtocolAnalyzer.OnFlowEnd"/> is still called.
+    /// </summary>
+    public void StopInspecting(scoped in AnalyzerPacket packet) => _pipeline.StopInspecting(packet.Flow);
+
     /// <summary>Reports a protocol violation as an EVE <c>anomaly</c> of type <c>applayer</c> (rate-limited).</summary>
     public void Anomaly(string appProto, string eventName, scoped in AnalyzerPacket packet) =>
         _pipeline.EmitApplicationAnomaly(appProto, eventName, packet);

@@ -1,4 +1,9 @@
+using MgmtWatch.Core.Analyzers.Http;
+using MgmtWatch.Core.Analyzers.Kvm;
 using MgmtWatch.Core.Analyzers.Ntp;
+using MgmtWatch.Core.Analyzers.Rfb;
+using MgmtWatch.Core.Analyzers.Ssh;
+using MgmtWatch.Core.Analyzers.Tls;
 
 namespace MgmtWatch.Core.Analyzers;
 
@@ -42,6 +47,12 @@ public sealed class AnalyzerRegistry
     public static AnalyzerRegistry CreateDefault() => new(
     [
         new NtpAnalyzer(),
+        new TlsAnalyzer(),
+        new SshAnalyzer(),
+        new HttpAnalyzer(),
+        new RfbAnalyzer(),
+        VendorSessionAnalyzer.Console(),
+        VendorSessionAnalyzer.VirtualMedia(),
     ]);
 
     /// <summary>The analyzers, by id − 1.</summary>

@@ -80,6 +80,30 @@ public sealed class TcpStreamBuffer
         Length -= count;
     }
 
+    /// <summary>
+    /// Passes over the next <paramref name="count"/> bytes of the stream, beyond those held, without storing
+    /// them (a message body whose length a header gave): segments holding only those bytes are then treated
+    /// like retransmissions, and collection resumes after them. Sequence arithmetic is modulo 2^32, so a
+    /// count of 2^31 or more (or a negative one) cannot be followed: the stream is then <see cref="Broken"/>
+    /// and false is returned.
+    /// </summary>
+    public bool Skip(long count)
+    {
+        if (count is < 0 or > int.MaxValue)
+        {
+            Broken = true;
+            return false;
+        }
+
+        if (!_started || Broken)
+        {
+            return !Broken;
+        }
+
+        _nextSequence += (uint)count;
+        return true;
+    }
+
     /// <summary>Empties the buffer for reuse.</summary>
     public void Reset()
     {

@@ -89,4 +89,7 @@ internal static class FlowFlags
     public const byte Flipped = 2;
     public const byte InTable = 4;
     public const byte ServiceConfirmed = 8;
+
+    /// <summary>The flow's analyzer has what it needs (a handshake): its payload packets are no longer offered to it.</summary>
+    public const byte AnalyzerDone = 16;
 }

@@ -132,7 +132,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
     private void Analyze(int flow, bool fromOriginator, long ts, scoped in DecodedPacket p)
     {
         ref var f = ref _flows[flow];
-        if (f.Service == AnalyzerRegistry.NoAnalyzer)
+        if (f.Service == AnalyzerRegistry.NoAnalyzer || (f.Flags & FlowFlags.AnalyzerDone) != 0)
         {
             return;
         }
@@ -169,6 +169,9 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
 
     /// <summary>Marks a flow's service as confirmed by its analyzer.</summary>
     internal void ConfirmService(int flow) => _flows[flow].Flags |= FlowFlags.ServiceConfirmed;
+
+    /// <summary>Stops offering the flow's payload packets to its analyzer (it still sees the flow end).</summary>
+    internal void StopInspecting(int flow) => _flows[flow].Flags |= FlowFlags.AnalyzerDone;
 
     /// <summary>Writes an analyzer's protocol violation as an applayer anomaly (rate-limited per event name).</summary>
     internal void EmitApplicationAnomaly(string appProto, string eventName, scoped in AnalyzerPacket packet)

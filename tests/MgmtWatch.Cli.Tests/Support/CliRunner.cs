@@ -8,6 +8,9 @@ public static class CliRunner
 {
     private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "mgmtwatch.dll");
 
+    /// <summary>The credential fingerprint key the runs of this test process share (created by the first run).</summary>
+    private static readonly string FingerprintKey = Path.Combine(Path.GetTempPath(), $"mgmtwatch-test-{Environment.ProcessId}.key");
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
     public static Result Run(params string[] args) => RunIn(RepoPaths.Root, TimeSpan.FromMinutes(3), args);
@@ -28,6 +31,7 @@ public static class CliRunner
         }
 
         psi.Environment["NO_COLOR"] = "1";
+        psi.Environment["MGMTWATCH_FINGERPRINT_KEY"] = FingerprintKey; // one key per test run, never the user's
         psi.Environment["TERM"] = "dumb";
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -52,8 +52,23 @@ public sealed class IpmiSimulator : IDisposable
         var process = Process.Start(psi)!;
         process.StandardOutput.ReadToEndAsync();
         process.StandardError.ReadToEndAsync();
-        Thread.Sleep(2000); // ipmi_sim needs a moment before it answers (docs/ipmi-sim.md)
-        return new IpmiSimulator(process, dir);
+
+        // ipmi_sim needs a moment before it answers (docs/ipmi-sim.md): wait until its UDP port is bound.
+        var ready = Stopwatch.StartNew();
+        var needle = $"{address}:{port}";
+        while (ready.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (LiveNetwork.Exec(ns, ["ss", "-uln"]).Stdout.Contains(needle, StringComparison.Ordinal))
+            {
+                Thread.Sleep(200);
+                return new IpmiSimulator(process, dir);
+            }
+
+            Thread.Sleep(100);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new InvalidOperationException($"ipmi_sim did not bind {needle} within 20 s");
     }
 
     public void Dispose()
