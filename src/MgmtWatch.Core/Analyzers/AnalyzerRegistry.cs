@@ -1,3 +1,4 @@
+using MgmtWatch.Core.Analyzers.Ipmi;
 using MgmtWatch.Core.Analyzers.Ntp;
 
 namespace MgmtWatch.Core.Analyzers;
@@ -41,6 +42,7 @@ public sealed class AnalyzerRegistry
     /// <summary>A registry with every built-in analyzer, freshly created (analyzers keep per-flow state).</summary>
     public static AnalyzerRegistry CreateDefault() => new(
     [
+        new IpmiAnalyzer(),
         new NtpAnalyzer(),
     ]);
 

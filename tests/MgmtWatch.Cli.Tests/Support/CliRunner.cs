@@ -8,6 +8,9 @@ public static class CliRunner
 {
     private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "mgmtwatch.dll");
 
+    /// <summary>A fixed fingerprint key, so that credential fingerprints in golden files are stable.</summary>
+    private static readonly Lazy<string> FingerprintKey = new(() => TempFiles.Write(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray(), ".key"));
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
     public static Result Run(params string[] args) => RunIn(RepoPaths.Root, TimeSpan.FromMinutes(3), args);
@@ -28,6 +31,7 @@ public static class CliRunner
         }
 
         psi.Environment["NO_COLOR"] = "1";
+        psi.Environment["MGMTWATCH_FINGERPRINT_KEY"] = FingerprintKey.Value;
         psi.Environment["TERM"] = "dumb";
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
