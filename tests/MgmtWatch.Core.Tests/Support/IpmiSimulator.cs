@@ -85,11 +85,27 @@ public sealed class IpmiSimulator : IDisposable
     /// <summary>Skips the calling test unless running as root with ipmi_sim, ipmitool and tcpdump installed.</summary>
     public static void SkipUnlessAvailable()
     {
-        Skip.IfNot(Environment.IsPrivilegedProcess, "capturing on lo needs root (CAP_NET_RAW); CI runs the tests as root");
+        var reason = UnavailableReason();
+        Skip.If(reason is not null, reason);
+    }
+
+    /// <summary>Why the simulator cannot run here, or null when it can.</summary>
+    public static string? UnavailableReason()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return "capturing on lo needs root (CAP_NET_RAW); CI runs the tests as root";
+        }
+
         foreach (var tool in new[] { "ipmi_sim", "ipmitool", "tcpdump" })
         {
-            Skip.If(FindTool(tool) is null, $"{tool} is not installed (apt-get install -y openipmi ipmitool tcpdump; .ci/run does)");
+            if (FindTool(tool) is null)
+            {
+                return $"{tool} is not installed (apt-get install -y openipmi ipmitool tcpdump; .ci/run does)";
+            }
         }
+
+        return null;
     }
 
     /// <summary>Runs <c>ipmitool -H 127.0.0.1 -p PORT</c> with <paramref name="args"/>; returns its exit code and output.</summary>

@@ -35,6 +35,18 @@ public sealed partial class IpmiAnalyzer
     /// <summary>A sweep by one source is reported at most hourly (the pipeline's incident window) whatever its targets.</summary>
     private const long SweepRepeatNs = 3_600_000_000_000;
 
+    // Thresholds by name (Signatures.cs holds their defaults and meanings).
+    private static readonly Threshold HarvestNames = Signatures.IpmiHashHarvesting.Thresholds[0];
+    private static readonly Threshold HarvestAttempts = Signatures.IpmiHashHarvesting.Thresholds[1];
+    private static readonly Threshold HarvestWindow = Signatures.IpmiHashHarvesting.Thresholds[2];
+    private static readonly Threshold HarvestRakp3Deadline = Signatures.IpmiHashHarvesting.Thresholds[3];
+    private static readonly Threshold EnumerationNames = Signatures.IpmiUserEnumeration.Thresholds[0];
+    private static readonly Threshold EnumerationWindow = Signatures.IpmiUserEnumeration.Thresholds[1];
+    private static readonly Threshold GuessingFailures = Signatures.IpmiPasswordGuessing.Thresholds[0];
+    private static readonly Threshold GuessingWindow = Signatures.IpmiPasswordGuessing.Thresholds[1];
+    private static readonly Threshold SweepTargets = Signatures.IpmiDiscoverySweep.Thresholds[0];
+    private static readonly Threshold SweepWindow = Signatures.IpmiDiscoverySweep.Thresholds[1];
+
     private readonly Queue<Deferred> _harvestQueue = new();
     private readonly Queue<Deferred> _probeQueue = new();
     private readonly WindowedTally<(HostAddress Console, HostAddress Bmc)> _harvest = new(MaxTrackedKeys, MaxEventsPerKey);
@@ -125,10 +137,9 @@ public sealed partial class IpmiAnalyzer
         state.Rakp2WithoutRakp3++;
         var console = s.ConsoleIsOriginator ? state.Originator : state.Responder;
         var bmc = s.ConsoleIsOriginator ? state.Responder : state.Originator;
-        var thresholds = Signatures.IpmiHashHarvesting.Thresholds;
-        var window = context.Settings.Nanoseconds(thresholds[2]);
+        var window = context.Settings.Nanoseconds(HarvestWindow);
         var (attempts, names) = _harvest.Add((console, bmc), s.Rakp2Time, window, s.UserHash, distinctOnly: false);
-        if (names < context.Settings[thresholds[0]] && attempts < context.Settings[thresholds[1]])
+        if (names < context.Settings[HarvestNames] && attempts < context.Settings[HarvestAttempts])
         {
             return;
         }
@@ -151,10 +162,9 @@ public sealed partial class IpmiAnalyzer
     private void CountUnknownUser(IpmiSession s, scoped in AnalyzerPacket packet, AnalyzerContext context)
     {
         var console = packet.Destination;
-        var thresholds = Signatures.IpmiUserEnumeration.Thresholds;
-        var window = context.Settings.Nanoseconds(thresholds[1]);
+        var window = context.Settings.Nanoseconds(EnumerationWindow);
         var (_, names) = _unknownUsers.Add((console, packet.Source), packet.Timestamp, window, s.UserHash, distinctOnly: true);
-        if (names >= context.Settings[thresholds[0]])
+        if (names >= context.Settings[EnumerationNames])
         {
             var c = CultureInfo.InvariantCulture;
             AlertConsole(context, Signatures.IpmiUserEnumeration, packet, packetFromConsole: false,
@@ -168,10 +178,9 @@ public sealed partial class IpmiAnalyzer
     private void CountGuess(IpmiSession s, scoped in AnalyzerPacket packet, AnalyzerContext context)
     {
         var console = packet.Destination;
-        var thresholds = Signatures.IpmiPasswordGuessing.Thresholds;
-        var window = context.Settings.Nanoseconds(thresholds[1]);
+        var window = context.Settings.Nanoseconds(GuessingWindow);
         var (failures, names) = _guesses.Add((console, packet.Source), packet.Timestamp, window, s.UserHash, distinctOnly: false);
-        if (failures >= context.Settings[thresholds[0]])
+        if (failures >= context.Settings[GuessingFailures])
         {
             var c = CultureInfo.InvariantCulture;
             AlertConsole(context, Signatures.IpmiPasswordGuessing, packet, packetFromConsole: false,
@@ -219,10 +228,10 @@ public sealed partial class IpmiAnalyzer
 
         var prober = state.ProbeByOriginator ? state.Originator : state.Responder;
         var target = state.ProbeByOriginator ? state.Responder : state.Originator;
-        var thresholds = Signatures.IpmiDiscoverySweep.Thresholds;
-        var window = context.Settings.Nanoseconds(thresholds[1]);
+        var window = context.Settings.Nanoseconds(SweepWindow);
+        // Distinct targets by a 64-bit mix of the address (exact for IPv4, whose high word is 0).
         var (_, targets) = _probes.Add(prober, state.ProbeTime, window, target.High ^ (target.Low * 0x9E37_79B9_7F4A_7C15UL), distinctOnly: true);
-        if (targets < context.Settings[thresholds[0]] || !_sweepReports.TryReport(prober, state.ProbeTime, SweepRepeatNs))
+        if (targets < context.Settings[SweepTargets] || !_sweepReports.TryReport(prober, state.ProbeTime, SweepRepeatNs))
         {
             return;
         }

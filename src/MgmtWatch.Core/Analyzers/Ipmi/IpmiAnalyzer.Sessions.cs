@@ -19,6 +19,7 @@ public sealed partial class IpmiAnalyzer
     private const int FlagAuthNone = 2;
     private const int FlagCipherZeroOffered = 4;
     private const int FlagCipherZeroAccepted = 8;
+    private const int FlagAsfPowerControl = 16;
 
     private enum IdKind
     {
@@ -682,7 +683,7 @@ public sealed partial class IpmiAnalyzer
             s.Exchange = HarvestExchange.Pending;
             s.Rakp2Time = packet.Timestamp;
             s.Rakp2Packet = packet.PacketNumber;
-            Defer(_harvestQueue, new Deferred(packet.Timestamp + context.Settings.Nanoseconds(Signatures.IpmiHashHarvesting.Thresholds[3]),
+            Defer(_harvestQueue, new Deferred(packet.Timestamp + context.Settings.Nanoseconds(HarvestRakp3Deadline),
                 state.Flow, state.Serial, s.Serial), context);
         }
     }

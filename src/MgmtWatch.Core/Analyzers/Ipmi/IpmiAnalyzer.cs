@@ -249,7 +249,12 @@ public sealed partial class IpmiAnalyzer : IProtocolAnalyzer
                 break;
             case >= Rmcp.AsfReset and <= Rmcp.AsfPowerCycle:
                 state.AsfPowerControls++;
-                AlertAsfPowerControl(packet, type, context);
+                if ((state.AlertFlags & FlagAsfPowerControl) == 0)
+                {
+                    state.AlertFlags |= FlagAsfPowerControl;
+                    AlertAsfPowerControl(packet, type, context);
+                }
+
                 break;
             default:
                 if (!IsAsfType(type))
@@ -466,6 +471,11 @@ public sealed partial class IpmiAnalyzer : IProtocolAnalyzer
         else if ((s.Versions & 1) != 0)
         {
             fields.Add(new("ipmi.version", "1.5"));
+        }
+
+        if (s.ProbeSettled && !s.SessionActivity)
+        {
+            fields.Add(new("ipmi.discovery_only", "true")); // a ping or capabilities probe and no login
         }
 
         AddCount(fields, "ipmi.asf_pings", s.AsfPings);

@@ -101,6 +101,7 @@ public class IpmiAnalyzerTests
         Assert.All(events.Flows, f => Assert.Equal("ipmi", f.Service));
         Assert.Equal(2, events.Flows.Count(f => f.Field("ipmi.asf_pings") == "1"));
         Assert.Equal(4, events.Flows.Count(f => f.Field("ipmi.version") == "1.5"));
+        Assert.All(events.Flows, f => Assert.Equal("true", f.Field("ipmi.discovery_only")));
         Assert.Empty(events.Anomalies);
         Assert.Empty(events.Alerts); // six scanners, one target each: below ipmi.sweep.targets (5)
 
