@@ -1,8 +1,10 @@
 using System.Reflection;
 using FsCheck.Xunit;
+using MgmtWatch.Core.Analyzers;
 using MgmtWatch.Core.Analyzers.Ipmi;
 using MgmtWatch.Core.Capture;
 using MgmtWatch.Core.Decoding;
+using MgmtWatch.Core.Pipeline;
 using MgmtWatch.Core.Tests.Support;
 using static MgmtWatch.Core.Tests.Support.RmcpPackets;
 
@@ -46,7 +48,9 @@ public class IpmiAnalyzerPropertyTests
 
     private static bool RunsCleanly(PcapBuilder b)
     {
-        var (events, _) = Analyze.Capture(b);
+        // Only the IPMI analyzer, so that every anomaly is its own: a mutated 48-byte payload on port 9623 can
+        // pass for an NTP header, and NTP's content detection then claims the flow (found by this property).
+        var (events, _) = Analyze.Capture(b, new PipelineOptions { Analyzers = () => new AnalyzerRegistry([new IpmiAnalyzer()]) });
         return events.Anomalies.All(a => a.Layer is not null || Documented.Contains(a.Event));
     }
 

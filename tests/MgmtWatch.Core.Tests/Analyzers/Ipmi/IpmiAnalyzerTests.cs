@@ -548,6 +548,43 @@ public class IpmiAnalyzerTests
     }
 
     [Fact]
+    public void PacketsInsideAnEstablishedSessionAllocateNothing()
+    {
+        // Pollers make in-session UDP/623 packets the common case: after set-up they must not allocate.
+        var b = new PcapBuilder();
+        Login(b, 0, 40000, "monitor", 0x104, consoleId: IpmitoolConsoleId);
+        var request = Frames.Udp(Console, 40000, Bmc, 623, V20(0xC0, 0x104, new byte[32], sequence: 3));
+        var reply = Frames.Udp(Bmc, 623, Console, 40000, V20(0xC0, IpmitoolConsoleId, new byte[32], sequence: 1));
+        var pipeline = new AnalysisPipeline(With(), new CollectingSink());
+        var info = new MgmtWatch.Core.Capture.PacketInfo { LinkType = MgmtWatch.Core.Capture.LinkType.Ethernet };
+        foreach (var (time, frame, wire) in b.Packets)
+        {
+            info.Timestamp = time;
+            info.CaptureLength = frame.Length;
+            info.WireLength = wire;
+            pipeline.Process(info, frame);
+        }
+
+        void Exchange(int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                info.Timestamp += 1_000_000;
+                var frame = i % 2 == 0 ? request : reply;
+                info.CaptureLength = info.WireLength = frame.Length;
+                pipeline.Process(info, frame);
+            }
+        }
+
+        Exchange(100); // warm up
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Exchange(10_000);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1024, $"{allocated} bytes allocated for 10,000 in-session packets");
+        pipeline.Finish();
+    }
+
+    [Fact]
     public void ASprayOfSpoofedConsolesCannotGrowTheCrossFlowTables()
     {
         // 6,000 spoofed consoles each leaving a RAKP2 unanswered: the tables stay bounded, and the run ends.
