@@ -232,6 +232,8 @@ public sealed partial class IpmiAnalyzer
             s.V15AuthType = (byte)(m.Data[0] & 0x0F);
             s.Role = (byte)(m.Data[1] & 0x0F);
             s.State = SessionState.ActivationRequested;
+            state.LastRole = s.Role;
+            state.HasRole = true;
             state.V15AuthType = s.V15AuthType;
             state.SessionActivity = true;
             return;
@@ -408,10 +410,19 @@ public sealed partial class IpmiAnalyzer
     {
         if (m.IsResponse)
         {
-            if (m.NetFn == Rmcp.NetFnApp && m.Command == Rmcp.CmdCloseSession && m.CompletionCode == 0 && s is { State: SessionState.Established })
+            if (m.NetFn == Rmcp.NetFnApp && m.CompletionCode == 0)
             {
-                s.State = SessionState.Closed;
-                state.SessionsClosed++;
+                if (m.Command == Rmcp.CmdCloseSession && s is { State: SessionState.Established })
+                {
+                    s.State = SessionState.Closed;
+                    state.SessionsClosed++;
+                }
+                else if (m.Command == Rmcp.CmdSetSessionPrivilege && m.Data.Length >= 1)
+                {
+                    // Response data: the new privilege level, bits 3:0 (§22.18).
+                    state.LastRole = (byte)(m.Data[0] & 0x0F);
+                    state.HasRole = true;
+                }
             }
 
             return;

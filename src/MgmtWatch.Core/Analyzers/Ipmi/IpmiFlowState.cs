@@ -199,7 +199,7 @@ internal sealed class IpmiFlowState : IResettable
     /// <summary>Rules already alerted on this flow (bits of the analyzer's flag constants).</summary>
     public int AlertFlags;
 
-    /// <summary>Requested role of the last RAKP1.</summary>
+    /// <summary>Privilege of the last session: RAKP1 role, v1.5 Activate Session maximum, or Set Session Privilege result.</summary>
     public byte LastRole;
 
     /// <summary>Whether <see cref="LastRole"/> is set.</summary>
