@@ -461,6 +461,21 @@ public sealed partial class IpmiAnalyzer : IProtocolAnalyzer
 
     // ---- flow record ----
 
+    /// <summary>
+    /// The flow's <c>ipmi.*</c> fields; counts are written only when non-zero. <c>version</c> 2.0 when an RMCP+
+    /// header was seen, else 1.5 (ipmitool's lanplus runs start with a v1.5 capabilities probe) ·
+    /// <c>discovery_only</c> ping or capabilities probe and no login · <c>asf_pings</c>, <c>asf_pongs</c>,
+    /// <c>asf_power_controls</c>, <c>rmcp_acks</c> · from a capabilities response: <c>caps_auth_types</c>,
+    /// <c>caps_versions</c>, <c>anonymous_login</c>, <c>null_user_enabled</c>, <c>per_message_auth</c> ·
+    /// <c>cipher_suites_offered</c> (Get Channel Cipher Suites) · <c>sessions</c>, <c>sessions_completed</c>,
+    /// <c>sessions_closed</c>, <c>session_state</c> of the last session · <c>auth_type</c> (v1.5) ·
+    /// <c>cipher_suite</c> (standard id, when the negotiated triple is one), <c>auth_alg</c>,
+    /// <c>integrity_alg</c>, <c>confidentiality_alg</c> · <c>user</c> (keyed fingerprint), <c>user_length</c>,
+    /// <c>users</c> (distinct names, when more than one) · <c>privilege</c> · <c>rakp2_auth_code_length</c> ·
+    /// <c>rakp2_without_rakp3</c> · <c>failures</c>, <c>failure_codes</c> (step:status) ·
+    /// <c>session_messages</c>, <c>encrypted_messages</c>, <c>cleartext_commands</c>,
+    /// <c>cleartext_command_names</c> · <c>sol_packets</c>, <c>cleartext_sol_packets</c>, <c>oem_payloads</c>.
+    /// </summary>
     private static void WriteFields(IpmiFlowState s, List<KeyValuePair<string, string>> fields)
     {
         var c = CultureInfo.InvariantCulture;
