@@ -143,16 +143,18 @@ public class MonitorTests
         Skip.If(CliRunner.Tool("which", "ipmi_sim") is not { ExitCode: 0 } || CliRunner.Tool("which", "ipmitool") is not { ExitCode: 0 },
             "ipmi_sim and ipmitool are not installed (.ci/run installs openipmi and ipmitool)");
         using var net = new LiveNetwork();
-        using var bmc = IpmiSimulator.Start(net.Receiver, net.ReceiverAddress);
+        using var bmc = new IpmiSimulator(net.Receiver, net.ReceiverAddress, 623, capture: false);
         var flows = TempFiles.Create(".log");
         using var monitor = net.StartMonitor("--eve", "none", "--flows", flows, "--stats-interval", "0", "--fingerprint-key", Key());
-        var session = LiveNetwork.Exec(net.Sender, ["timeout", "30", "ipmitool", "-I", "lanplus", "-H", net.ReceiverAddress, "-U", "ipmiusr", "-P", "test", "mc", "info"]);
+        // -C 3: ipmi_sim offers only suite 3 and never answers Get Channel Cipher Suites.
+        var session = LiveNetwork.Exec(net.Sender, ["timeout", "30", "ipmitool", "-I", "lanplus", "-C", "3", "-H", net.ReceiverAddress, "-U", IpmiSimulator.User, "-P", IpmiSimulator.Password, "mc", "info"]);
         Assert.True(session.ExitCode == 0, "ipmitool failed: " + session.Stderr);
         Thread.Sleep(500);
         Assert.Equal(0, monitor.Stop());
         var ipmi = File.ReadLines(flows).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(f => f.GetProperty("id.resp_p").GetInt32() == 623 && f.GetProperty("id.orig_h").GetString() == net.SenderAddress).ToList();
         var flow = Assert.Single(ipmi);
+        Assert.Equal("ipmi", flow.GetProperty("service").GetString());
         Assert.True(flow.GetProperty("orig_pkts").GetInt32() >= 8, "a full RMCP+ session has at least eight requests; saw: " + string.Join('\n', File.ReadLines(flows)) + "\nipmitool: " + session.Stdout + session.Stderr);
         Assert.True(flow.GetProperty("resp_pkts").GetInt32() >= 8);
     }

@@ -1,4 +1,5 @@
 using MgmtWatch.Core.Analyzers.Http;
+using MgmtWatch.Core.Analyzers.Ipmi;
 using MgmtWatch.Core.Analyzers.Kvm;
 using MgmtWatch.Core.Analyzers.Ntp;
 using MgmtWatch.Core.Analyzers.Rfb;
@@ -46,6 +47,7 @@ public sealed class AnalyzerRegistry
     /// <summary>A registry with every built-in analyzer, freshly created (analyzers keep per-flow state).</summary>
     public static AnalyzerRegistry CreateDefault() => new(
     [
+        new IpmiAnalyzer(),
         new NtpAnalyzer(),
         new TlsAnalyzer(),
         new SshAnalyzer(),

@@ -34,6 +34,7 @@ public static class Signatures
             new("ipmi.hash-harvest.usernames", 2, "distinct user names with RAKP2 but no RAKP3 from one console to one BMC within the window"),
             new("ipmi.hash-harvest.attempts", 4, "RAKP2-without-RAKP3 exchanges from one console to one BMC within the window, any user name"),
             new("ipmi.hash-harvest.window-seconds", 300, "window over which exchanges are counted"),
+            new("ipmi.hash-harvest.rakp3-seconds", 2, "time after RAKP2 within which a legitimate console sends RAKP3 (ipmitool and freeipmi answer within milliseconds)"),
         ],
     };
 
@@ -106,6 +107,20 @@ public static class Signatures
         "MGMTWATCH ATTACK ASF remote power control without authentication", Classification.AttemptedAdmin, 1)
     {
         Explanation = "An ASF reset, power-up, power-down or power-cycle message (DSP0136) on UDP 623: remote power control with no IPMI authentication.",
+    };
+
+    /// <summary>Privileged IPMI command readable on the wire inside a session.</summary>
+    public static readonly Signature IpmiSensitiveCommandInClear = new(9101012,
+        "MGMTWATCH POLICY IPMI privileged command sent unencrypted in a session", Classification.PolicyViolation, 2)
+    {
+        Explanation = "An account, power, boot, log-clearing, network-configuration or firmware command travels unencrypted inside an IPMI session (v1.5, or RMCP+ without confidentiality): its data, such as a new password, is readable on the wire.",
+    };
+
+    /// <summary>BMC lists cipher suite 0 in Get Channel Cipher Suites.</summary>
+    public static readonly Signature IpmiCipherZeroAdvertised = new(9101013,
+        "MGMTWATCH POLICY IPMI BMC advertises cipher suite 0", Classification.PolicyViolation, 2)
+    {
+        Explanation = "A Get Channel Cipher Suites response lists cipher suite 0 or an authentication algorithm of none: the BMC is configured to allow logins without a password check (a configuration finding, reported once per BMC).",
     };
 
     // ---- SNMP (threats.md §13) ----

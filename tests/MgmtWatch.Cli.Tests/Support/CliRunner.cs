@@ -8,8 +8,8 @@ public static class CliRunner
 {
     private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "mgmtwatch.dll");
 
-    /// <summary>The credential fingerprint key the runs of this test process share (created by the first run).</summary>
-    private static readonly string FingerprintKey = Path.Combine(Path.GetTempPath(), $"mgmtwatch-test-{Environment.ProcessId}.key");
+    /// <summary>A fixed fingerprint key, so that credential fingerprints in golden files are stable.</summary>
+    private static readonly Lazy<string> FingerprintKey = new(() => TempFiles.Write(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray(), ".key"));
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
@@ -31,7 +31,7 @@ public static class CliRunner
         }
 
         psi.Environment["NO_COLOR"] = "1";
-        psi.Environment["MGMTWATCH_FINGERPRINT_KEY"] = FingerprintKey; // one key per test run, never the user's
+        psi.Environment["MGMTWATCH_FINGERPRINT_KEY"] = FingerprintKey.Value;
         psi.Environment["TERM"] = "dumb";
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

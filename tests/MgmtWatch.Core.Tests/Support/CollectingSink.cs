@@ -38,8 +38,28 @@ public sealed record FlowSnapshot(
     ulong MissedBytes, string ConnState, string History, string Uid, ulong FlowId, string CommunityId,
     FlowEndReason Reason, string? Service)
 {
+    /// <summary>The analyzer's fields (<c>mgmtwatch.*</c>), in the order written.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Fields { get; init; } = [];
+
+    /// <summary>The value of analyzer field <paramref name="name"/>, or null.</summary>
+    public string? Field(string name)
+    {
+        foreach (var (k, v) in Fields)
+        {
+            if (k == name)
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
     public static FlowSnapshot Of(FlowRecord r) => new(
         r.OrigHost.ToString(), r.OrigPort, r.RespHost.ToString(), r.RespPort, r.Protocol, r.Start, r.End,
         r.OrigBytes, r.RespBytes, r.OrigPackets, r.RespPackets, r.OrigIpBytes, r.RespIpBytes,
-        r.MissedBytes, r.ConnState, r.History, r.Uid, r.FlowId, r.CommunityIdText, r.Reason, r.Service);
+        r.MissedBytes, r.ConnState, r.History, r.Uid, r.FlowId, r.CommunityIdText, r.Reason, r.Service)
+    {
+        Fields = [.. r.Fields],
+    };
 }
