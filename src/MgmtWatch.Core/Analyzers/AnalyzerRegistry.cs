@@ -1,4 +1,5 @@
 using MgmtWatch.Core.Analyzers.Ntp;
+using MgmtWatch.Core.Analyzers.Snmp;
 
 namespace MgmtWatch.Core.Analyzers;
 
@@ -42,6 +43,7 @@ public sealed class AnalyzerRegistry
     public static AnalyzerRegistry CreateDefault() => new(
     [
         new NtpAnalyzer(),
+        new SnmpAnalyzer(),
     ]);
 
     /// <summary>The analyzers, by id − 1.</summary>

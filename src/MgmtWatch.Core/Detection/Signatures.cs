@@ -114,10 +114,10 @@ public static class Signatures
     public static readonly Signature SnmpCommunityGuessing = new(9102001,
         "MGMTWATCH SCAN SNMP community string guessing", Classification.AttemptedRecon, 2)
     {
-        Explanation = "One host sends SNMP v1/v2c requests with several different community strings (onesixtyone, nmap snmp-brute).",
+        Explanation = "One host sends SNMP v1/v2c requests with several different community strings that no agent answers (onesixtyone, nmap snmp-brute: wrong communities get no reply), counted across flows, source ports and agents; a community an agent answered is not counted, so a manager using a different community per agent does not trip the rule.",
         Thresholds =
         [
-            new("snmp.guessing.communities", 3, "distinct community strings from one source within the window"),
+            new("snmp.guessing.communities", 3, "distinct unanswered community strings from one source within the window"),
             new("snmp.guessing.window-seconds", 60, "window"),
         ],
     };
@@ -126,7 +126,7 @@ public static class Signatures
     public static readonly Signature SnmpSetFromNonManager = new(9102002,
         "MGMTWATCH POLICY SNMP SET request from a host that is not a manager", Classification.AttemptedAdmin, 2)
     {
-        Explanation = "An SNMP SetRequest (configuration change) comes from a host not configured or learned as an SNMP manager.",
+        Explanation = "An SNMP SetRequest (configuration change) comes from a host outside the site's configured manager networks. When none are configured, the fallback alerts on a SET from a host never seen polling that agent (a Get/GetNext/GetBulk the agent answered) earlier in the run; that fallback is weak: an attacker who knows the community can poll first, and a manager's first SET of a run, before any poll, alerts. Configure the manager networks.",
     };
 
     // ---- HTTP / TLS / web (threats.md §7, §10) ----

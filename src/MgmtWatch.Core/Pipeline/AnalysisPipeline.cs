@@ -45,7 +45,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         _sink = sink;
         _logger = logger ?? NullLogger.Instance;
         _analyzers = options.Analyzers();
-        _context = new AnalyzerContext(this, options.Fingerprinter ?? CredentialFingerprinter.Ephemeral(), options.Detection);
+        _context = new AnalyzerContext(this, options.Fingerprinter ?? CredentialFingerprinter.Ephemeral(), options.Detection, options.Site);
         _incidents = new IncidentTracker(options.IncidentWindow);
         _flows = new FlowTable(this, options.Timeouts, options.MaxFlows, _analyzers.IsServicePort);
         _anomalyLimiter = new AnomalyLimiter(options.AnomaliesPerMinute);

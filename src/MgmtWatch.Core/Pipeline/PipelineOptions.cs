@@ -32,6 +32,9 @@ public sealed record PipelineOptions
     /// <summary>Rule thresholds.</summary>
     public DetectionSettings Detection { get; init; } = DetectionSettings.Default;
 
+    /// <summary>Site knowledge for rules (manager networks); by default none.</summary>
+    public SiteSettings Site { get; init; } = SiteSettings.Default;
+
     /// <summary>Repeats of one incident within this packet-time window give one alert (STYLE: alerts are for people).</summary>
     public TimeSpan IncidentWindow { get; init; } = TimeSpan.FromHours(1);
 }
