@@ -1,3 +1,4 @@
+using MgmtWatch.Core.Analyzers.Dns;
 using MgmtWatch.Core.Analyzers.Ntp;
 using MgmtWatch.Core.Analyzers.Snmp;
 
@@ -44,6 +45,7 @@ public sealed class AnalyzerRegistry
     [
         new NtpAnalyzer(),
         new SnmpAnalyzer(),
+        new DnsAnalyzer(),
     ]);
 
     /// <summary>The analyzers, by id − 1.</summary>
