@@ -1,6 +1,8 @@
+using MgmtWatch.Core.Analyzers.Dhcp;
 using MgmtWatch.Core.Analyzers.Dns;
 using MgmtWatch.Core.Analyzers.Ntp;
 using MgmtWatch.Core.Analyzers.Snmp;
+using MgmtWatch.Core.Analyzers.Syslog;
 
 namespace MgmtWatch.Core.Analyzers;
 
@@ -46,6 +48,8 @@ public sealed class AnalyzerRegistry
         new NtpAnalyzer(),
         new SnmpAnalyzer(),
         new DnsAnalyzer(),
+        new DhcpAnalyzer(),
+        new SyslogAnalyzer(),
     ]);
 
     /// <summary>The analyzers, by id − 1.</summary>
