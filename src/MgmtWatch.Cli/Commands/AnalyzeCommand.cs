@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using MgmtWatch.Cli.Hosting;
+using MgmtWatch.Core.Analyzers;
 using MgmtWatch.Core.Capture;
 using MgmtWatch.Core.Flows;
 using MgmtWatch.Core.Output;
@@ -154,7 +155,15 @@ internal static partial class AnalyzeCommand
 
         var paths = parse.GetValue(Captures)!;
         var order = parse.GetValue(Order) == "given" ? MergeOrder.Given : MergeOrder.Time;
-        var options = new PipelineOptions { Timeouts = timeouts, MaxFlows = parse.GetValue(MaxFlows) };
+        // Credentials (SNMP communities, user names) are written only as keyed fingerprints; one key per
+        // installation keeps them comparable across runs and re-reads of a capture byte-identical.
+        var fingerprints = CredentialFingerprinter.LoadOrCreate(CredentialFingerprinter.DefaultPath(), out var keyWarning);
+        if (keyWarning is not null)
+        {
+            LogFingerprintKey(logger, keyWarning);
+        }
+
+        var options = new PipelineOptions { Timeouts = timeouts, MaxFlows = parse.GetValue(MaxFlows), Fingerprinter = fingerprints };
         var pipeline = new AnalysisPipeline(options, sink, loggerFactory.CreateLogger<AnalysisPipeline>());
         var clock = Stopwatch.StartNew();
         bool completed;
@@ -203,6 +212,9 @@ internal static partial class AnalyzeCommand
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "{CaptureError}")]
     private static partial void LogCaptureError(ILogger logger, string captureError);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "{Problem}")]
+    private static partial void LogFingerprintKey(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "{Failures} events could not be written; the outputs are incomplete")]
     private static partial void LogOutputLost(ILogger logger, long failures);

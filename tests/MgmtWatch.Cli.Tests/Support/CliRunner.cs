@@ -8,6 +8,8 @@ public static class CliRunner
 {
     private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "mgmtwatch.dll");
 
+    private static readonly Lazy<string> FingerprintKey = new(() => TempFiles.Create(".key"));
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
     public static Result Run(params string[] args) => RunIn(RepoPaths.Root, TimeSpan.FromMinutes(3), args);
@@ -29,6 +31,7 @@ public static class CliRunner
 
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["TERM"] = "dumb";
+        psi.Environment["MGMTWATCH_FINGERPRINT_KEY"] = FingerprintKey.Value; // one key per test run, not the user's
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
