@@ -151,10 +151,10 @@ public static class Signatures
     public static readonly Signature DnsTunnelling = new(9105001,
         "MGMTWATCH TROJAN DNS tunnelling", Classification.TrojanActivity, 1)
     {
-        Explanation = "Many queries to one domain with long, high-entropy labels or TXT/NULL types: data carried in DNS names (iodine, dnscat2).",
+        Explanation = "One host sends many distinct queries under one registrable domain whose names carry data: a long or high-entropy label, or a TXT, NULL, CNAME or MX query (iodine, dnscat2). The registrable domain is approximated as the last two labels, or three when a two-letter country code follows a common public second level (co.uk, com.au); repeats of one name count once.",
         Thresholds =
         [
-            new("dns.tunnel.queries", 20, "suspicious queries (long or high-entropy label, or TXT/NULL/CNAME type) under one domain from one host within the window"),
+            new("dns.tunnel.queries", 20, "distinct suspicious query names (long or high-entropy label, or TXT/NULL/CNAME/MX type) under one registrable domain from one host within the window"),
             new("dns.tunnel.label-length", 40, "label length counted as long"),
             new("dns.tunnel.entropy", 3.8, "Shannon entropy (bits per character) of a label counted as high, for labels of 16 characters or more"),
             new("dns.tunnel.window-seconds", 300, "window"),

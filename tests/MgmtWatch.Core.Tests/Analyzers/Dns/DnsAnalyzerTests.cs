@@ -121,6 +121,24 @@ public class DnsAnalyzerTests
     }
 
     [Fact]
+    public void RepeatsOfOneLongNameAndNineteenDistinctOnesStayBelowTheThreshold()
+    {
+        var longLabel = new string('q', 45);
+        var b = new PcapBuilder();
+        for (var i = 0; i < 30; i++)
+        {
+            b.Add(i, Frames.Udp(Bmc, 40000, Resolver, 53, Query((ushort)i, $"{longLabel}.cdn.example.net")));
+        }
+
+        for (var i = 0; i < 19; i++)
+        {
+            b.Add(40 + i, Frames.Udp(Bmc, 40001, Resolver, 53, Query((ushort)i, $"x{i}.example.org", Txt)));
+        }
+
+        Assert.Empty(Analyze.Capture(b).Events.Alerts);
+    }
+
+    [Fact]
     public void OrdinaryLookupsRaiseNothing()
     {
         string[] names = ["ntp1.example.com", "syslog.example.com", "ldap.corp.example.com", "repo.vendor.example.net", "time.example.org"];

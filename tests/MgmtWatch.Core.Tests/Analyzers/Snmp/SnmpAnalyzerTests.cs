@@ -175,6 +175,20 @@ public class SnmpAnalyzerTests
     }
 
     [Fact]
+    public void TheGuessingThresholdIsUserSettable()
+    {
+        var b = new PcapBuilder();
+        for (var i = 0; i < 5; i++)
+        {
+            b.Add(i * 0.01, Frames.Udp(Attacker, 40000, Agent, 161, Community(1, "guess" + i, Get, i)));
+        }
+
+        Assert.Null(DetectionSettings.TryParse(["snmp.guessing.communities=6"], out var settings));
+        Assert.Empty(Analyze.Capture(b, new PipelineOptions { Detection = settings }).Events.Alerts);
+        Assert.Single(Analyze.Capture(b).Events.Alerts);
+    }
+
+    [Fact]
     public void GuessingAcrossSeveralAgentsIsOneIncident()
     {
         var b = new PcapBuilder();
