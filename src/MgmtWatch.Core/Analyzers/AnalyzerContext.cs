@@ -12,11 +12,12 @@ public sealed class AnalyzerContext
 {
     private readonly AnalysisPipeline _pipeline;
 
-    internal AnalyzerContext(AnalysisPipeline pipeline, CredentialFingerprinter fingerprints, DetectionSettings settings)
+    internal AnalyzerContext(AnalysisPipeline pipeline, CredentialFingerprinter fingerprints, DetectionSettings settings, SiteSettings site)
     {
         _pipeline = pipeline;
         Fingerprints = fingerprints;
         Settings = settings;
+        Site = site;
     }
 
     /// <summary>Keyed fingerprints for credentials: never write a credential in clear.</summary>
@@ -24,6 +25,9 @@ public sealed class AnalyzerContext
 
     /// <summary>Rule thresholds in force.</summary>
     public DetectionSettings Settings { get; }
+
+    /// <summary>What the site configured about its network (manager networks); empty settings mean unknown.</summary>
+    public SiteSettings Site { get; }
 
     /// <summary>Marks the flow as carrying this analyzer's protocol (its <c>service</c>).</summary>
     public void Confirm(scoped in AnalyzerPacket packet) => _pipeline.ConfirmService(packet.Flow);

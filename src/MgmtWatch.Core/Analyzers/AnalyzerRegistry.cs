@@ -1,9 +1,13 @@
+using MgmtWatch.Core.Analyzers.Dhcp;
+using MgmtWatch.Core.Analyzers.Dns;
 using MgmtWatch.Core.Analyzers.Http;
 using MgmtWatch.Core.Analyzers.Ipmi;
 using MgmtWatch.Core.Analyzers.Kvm;
 using MgmtWatch.Core.Analyzers.Ntp;
 using MgmtWatch.Core.Analyzers.Rfb;
+using MgmtWatch.Core.Analyzers.Snmp;
 using MgmtWatch.Core.Analyzers.Ssh;
+using MgmtWatch.Core.Analyzers.Syslog;
 using MgmtWatch.Core.Analyzers.Tls;
 
 namespace MgmtWatch.Core.Analyzers;
@@ -55,6 +59,10 @@ public sealed class AnalyzerRegistry
         new RfbAnalyzer(),
         VendorSessionAnalyzer.Console(),
         VendorSessionAnalyzer.VirtualMedia(),
+        new SnmpAnalyzer(),
+        new DnsAnalyzer(),
+        new DhcpAnalyzer(),
+        new SyslogAnalyzer(),
     ]);
 
     /// <summary>The analyzers, by id − 1.</summary>

@@ -129,10 +129,10 @@ public static class Signatures
     public static readonly Signature SnmpCommunityGuessing = new(9102001,
         "MGMTWATCH SCAN SNMP community string guessing", Classification.AttemptedRecon, 2)
     {
-        Explanation = "One host sends SNMP v1/v2c requests with several different community strings (onesixtyone, nmap snmp-brute).",
+        Explanation = "One host sends SNMP v1/v2c requests with several different community strings that no agent answers (onesixtyone, nmap snmp-brute: wrong communities get no reply), counted across flows, source ports and agents; a community an agent answered is not counted, so a manager using a different community per agent does not trip the rule.",
         Thresholds =
         [
-            new("snmp.guessing.communities", 3, "distinct community strings from one source within the window"),
+            new("snmp.guessing.communities", 3, "distinct unanswered community strings from one source within the window"),
             new("snmp.guessing.window-seconds", 60, "window"),
         ],
     };
@@ -141,7 +141,7 @@ public static class Signatures
     public static readonly Signature SnmpSetFromNonManager = new(9102002,
         "MGMTWATCH POLICY SNMP SET request from a host that is not a manager", Classification.AttemptedAdmin, 2)
     {
-        Explanation = "An SNMP SetRequest (configuration change) comes from a host not configured or learned as an SNMP manager.",
+        Explanation = "An SNMP SetRequest (configuration change) comes from a host outside the site's configured manager networks. When none are configured, the fallback alerts on a SET from a host never seen polling that agent (a Get/GetNext/GetBulk the agent answered) earlier in the run; that fallback is weak: an attacker who knows the community can poll first, and a manager's first SET of a run, before any poll, alerts. Configure the manager networks.",
     };
 
     // ---- HTTP / TLS / web (threats.md §7, §10) ----
@@ -166,10 +166,10 @@ public static class Signatures
     public static readonly Signature DnsTunnelling = new(9105001,
         "MGMTWATCH TROJAN DNS tunnelling", Classification.TrojanActivity, 1)
     {
-        Explanation = "Many queries to one domain with long, high-entropy labels or TXT/NULL types: data carried in DNS names (iodine, dnscat2).",
+        Explanation = "One host sends many distinct queries under one registrable domain whose names carry data: a long or high-entropy label, or a TXT, NULL, CNAME or MX query (iodine, dnscat2). The registrable domain is approximated as the last two labels, or three when a two-letter country code follows a common public second level (co.uk, com.au); repeats of one name count once.",
         Thresholds =
         [
-            new("dns.tunnel.queries", 20, "suspicious queries (long or high-entropy label, or TXT/NULL/CNAME type) under one domain from one host within the window"),
+            new("dns.tunnel.queries", 20, "distinct suspicious query names (long or high-entropy label, or TXT/NULL/CNAME/MX type) under one registrable domain from one host within the window"),
             new("dns.tunnel.label-length", 40, "label length counted as long"),
             new("dns.tunnel.entropy", 3.8, "Shannon entropy (bits per character) of a label counted as high, for labels of 16 characters or more"),
             new("dns.tunnel.window-seconds", 300, "window"),

@@ -48,7 +48,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         _sink = sink;
         _logger = logger ?? NullLogger.Instance;
         _analyzers = options.Analyzers();
-        _context = new AnalyzerContext(this, options.Fingerprinter ?? CredentialFingerprinter.Ephemeral(), options.Detection);
+        _context = new AnalyzerContext(this, options.Fingerprinter ?? CredentialFingerprinter.Ephemeral(), options.Detection, options.Site);
         _incidents = new IncidentTracker(options.IncidentWindow);
         _rules = new FlowRules(new RuleContext(options.Detection, options.Baseline, RaiseFlowAlert));
         _scorer = options.Scorer;

@@ -39,6 +39,9 @@ public sealed record PipelineOptions
     /// <summary>Scores flows (a trained model) or records them (training); null for neither.</summary>
     public IFlowScorer? Scorer { get; init; }
 
+    /// <summary>Site knowledge for rules (manager networks); by default none.</summary>
+    public SiteSettings Site { get; init; } = SiteSettings.Default;
+
     /// <summary>Repeats of one incident within this packet-time window give one alert (STYLE: alerts are for people).</summary>
     public TimeSpan IncidentWindow { get; init; } = TimeSpan.FromHours(1);
 }
