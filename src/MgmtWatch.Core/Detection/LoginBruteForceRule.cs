@@ -12,12 +12,15 @@ namespace MgmtWatch.Core.Detection;
 /// </summary>
 internal sealed class LoginBruteForceRule : IFlowRule
 {
+    /// <summary>Sources (or source and target) tracked at most: a spray of spoofed sources cannot grow it.</summary>
+    private const int MaxKeys = 50_000;
+
     private static readonly HashSet<string> LoginServices = new(StringComparer.Ordinal)
     {
         "ssh", "tcp/22", "tls", "tcp/443", "http", "tcp/80", "tcp/8080", "tcp/8443", "rfb", "tcp/5900",
     };
 
-    private readonly WindowedDistinct<(HostAddress, HostAddress, string)> _sessions = new();
+    private readonly WindowedDistinctCounter<(HostAddress, HostAddress, string), ulong> _sessions;
     private readonly int _threshold;
     private readonly long _maxDuration;
     private readonly long _window;
@@ -25,6 +28,7 @@ internal sealed class LoginBruteForceRule : IFlowRule
     public LoginBruteForceRule(DetectionSettings settings)
     {
         _threshold = (int)settings[Signatures.LoginBruteForce.Thresholds[0]];
+        _sessions = new(MaxKeys, Math.Clamp(_threshold, 1, 1024));
         _maxDuration = settings.Nanoseconds(Signatures.LoginBruteForce.Thresholds[1]);
         _window = settings.Nanoseconds(Signatures.LoginBruteForce.Thresholds[2]);
     }

@@ -11,13 +11,17 @@ namespace MgmtWatch.Core.Detection;
 /// </summary>
 internal sealed class PortScanRule : IFlowRule
 {
-    private readonly WindowedDistinct<(HostAddress, HostAddress)> _ports = new();
+    /// <summary>Sources (or source and target) tracked at most: a spray of spoofed sources cannot grow it.</summary>
+    private const int MaxKeys = 50_000;
+
+    private readonly WindowedDistinctCounter<(HostAddress, HostAddress), ulong> _ports;
     private readonly int _threshold;
     private readonly long _window;
 
     public PortScanRule(DetectionSettings settings)
     {
         _threshold = (int)settings[Signatures.PortScan.Thresholds[0]];
+        _ports = new(MaxKeys, Math.Clamp(_threshold, 1, 1024));
         _window = settings.Nanoseconds(Signatures.PortScan.Thresholds[1]);
     }
 

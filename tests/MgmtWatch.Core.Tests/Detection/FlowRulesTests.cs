@@ -54,7 +54,21 @@ public class FlowRulesTests
     }
 
     [Fact]
-    public void UnansweredSweepOfUdp623IsOneHostSweepAlert()
+    public void UnansweredSweepOfSshIsOneHostSweepAlert()
+    {
+        var b = Site();
+        for (var i = 0; i < 60; i++)
+        {
+            b.Add(700 + i * 0.02, Frames.Tcp(Attacker, 40000, $"10.60.0.{100 + i}", 22, Frames.Syn, seq: 1));
+        }
+
+        var alert = Assert.Single(Alerts(b, signature: Signatures.HostSweep.Id));
+        Assert.Equal(Attacker, alert.Source.ToString());
+        Assert.Contains("on 10 hosts", alert.Description, StringComparison.Ordinal); // written when the sweep crosses the threshold
+    }
+
+    [Fact]
+    public void AnAsfSweepIsOneIpmiDiscoveryAlertNotTwo()
     {
         var b = Site();
         for (var i = 0; i < 60; i++)
@@ -62,9 +76,9 @@ public class FlowRulesTests
             b.Add(700 + i * 0.02, Frames.Udp(Attacker, 40000, $"10.60.0.{100 + i}", 623, [6, 0, 0xFF, 6, 0, 0, 0x11, 0xBE, 0x80, 0, 0, 0]));
         }
 
-        var alert = Assert.Single(Alerts(b, signature: Signatures.HostSweep.Id));
-        Assert.Equal(Attacker, alert.Source.ToString());
-        Assert.Contains("on 10 hosts", alert.Description, StringComparison.Ordinal); // written when the sweep crosses the threshold
+        var alerts = Analyze.Capture(b).Events.Alerts;
+        Assert.Single(alerts, a => a.SignatureId == Signatures.IpmiDiscoverySweep.Id);
+        Assert.DoesNotContain(alerts, a => a.SignatureId == Signatures.HostSweep.Id);
     }
 
     [Fact]
