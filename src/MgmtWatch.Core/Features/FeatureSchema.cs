@@ -8,7 +8,7 @@ namespace MgmtWatch.Core.Features;
 public static class FeatureSchema
 {
     /// <summary>Bump when a feature is added, removed, reordered or changes meaning.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Feature names, in vector order.</summary>
     public static IReadOnlyList<string> Names { get; } = Definitions().Select(d => d.Name).ToArray();
@@ -19,9 +19,11 @@ public static class FeatureSchema
     /// <summary>How each feature is encoded, to show it back in natural units: 'l' log(1+x), 'r' ratio or score, 'f' flag.</summary>
     public static string Kinds { get; } = string.Concat(Definitions().Select(d => d.Name switch
     {
-        "orig_byte_share" or "orig_size_cv" or "resp_size_cv" or "gap_cv" or "orig_failure_share" or "beacon" or "novel_beacon" => 'r',
+        "orig_byte_share" or "orig_size_cv" or "resp_size_cv" or "gap_cv" or "orig_failure_share" or "beacon" or "novel_beacon"
+            or "dns_label_length" or "dns_label_entropy" => 'r',
         "no_reply" or "refused" or "tcp" or "udp" or "icmp" or "orig_new" or "resp_new" or "pair_new" or "client_service_new"
-            or "server_service_new" or "resp_outside_site" or "orig_outside_site" or "bmc_as_client_new" => 'f',
+            or "server_service_new" or "resp_outside_site" or "orig_outside_site" or "bmc_as_client_new" or "dns_rare_type"
+            or "ipmi_weak_session" or "tls_no_sni" or "kvm_session" or "http_cleartext_auth" => 'f',
         _ => 'l',
     }));
 
@@ -73,6 +75,20 @@ public static class FeatureSchema
     internal const int SeriesConnections = 31;
     internal const int Beacon = 32;
     internal const int NovelBeacon = 33;
+    internal const int DnsLabelLength = 34;
+    internal const int DnsLabelEntropy = 35;
+    internal const int DnsRareType = 36;
+    internal const int IpmiWeakSession = 37;
+    internal const int IpmiIncompleteLogins = 38;
+    internal const int IpmiCleartextCommands = 39;
+    internal const int SnmpUnanswered = 40;
+    internal const int SnmpSets = 41;
+    internal const int TlsNoSni = 42;
+    internal const int KvmSession = 43;
+    internal const int HttpCleartextAuth = 44;
+
+    /// <summary>First of the features read from protocol analyzers; all of them count only when present.</summary>
+    internal const int FirstProtocolFeature = DnsLabelLength;
 
     private static IEnumerable<(string Name, string Meaning)> Definitions() =>
     [
@@ -110,5 +126,16 @@ public static class FeatureSchema
         ("series_connections", "this client opened many connections to this server and service"),
         ("beacon", "connections in this series are clockwork-regular in timing and size"),
         ("novel_beacon", "a regular rhythm to a new or outside destination"),
+        ("dns_label_length", "a DNS name had a long label, as encoded data does (share of the 63-byte maximum)"),
+        ("dns_label_entropy", "DNS labels looked random (bits per character)"),
+        ("dns_rare_type", "DNS asked for a record type tunnels use (TXT, NULL, ANY, CNAME, MX)"),
+        ("ipmi_weak_session", "an IPMI session used cipher suite 0 or IPMI 1.5 without real authentication"),
+        ("ipmi_incomplete_logins", "IPMI logins stopped after the BMC sent its password hash (RAKP 2 without RAKP 3)"),
+        ("ipmi_cleartext_commands", "IPMI commands were sent outside an authenticated session"),
+        ("snmp_unanswered", "SNMP requests went unanswered (wrong community or no agent)"),
+        ("snmp_sets", "SNMP set requests changed configuration"),
+        ("tls_no_sni", "a TLS client named no server"),
+        ("kvm_session", "a remote console or virtual media session"),
+        ("http_cleartext_auth", "HTTP credentials were sent without TLS"),
     ];
 }

@@ -4,7 +4,8 @@ namespace MgmtWatch.Core.Features;
 
 /// <summary>
 /// Computes the feature vector of a flow at its end, from the flow's own statistics, the recent activity
-/// of its hosts, its (client, server, service) series, and what the baseline knew. Contexts are updated
+/// of its hosts, its (client, server, service) series, what the baseline knew, and what the protocol
+/// analyzers found in it. Contexts are updated
 /// with the flow, so flows must be offered in the order they end. One extractor per stream of flows; not
 /// thread-safe.
 /// </summary>
@@ -93,6 +94,7 @@ public sealed class FlowFeatureExtractor
         f[FeatureSchema.SeriesConnections] = Log(connections);
         f[FeatureSchema.Beacon] = (float)beacon;
         f[FeatureSchema.NovelBeacon] = novelDestination ? (float)beacon : 0;
+        ProtocolFeatures.Extract(flow, f);
     }
 
     private static float Log(double value) => (float)Math.Log(1 + Math.Max(0, value));

@@ -1,6 +1,7 @@
 using MgmtWatch.Core.Decoding;
 using MgmtWatch.Core.Features;
 using MgmtWatch.Core.Output;
+using MgmtWatch.Core.Tests.Support;
 
 namespace MgmtWatch.Core.Tests.Features;
 
@@ -119,5 +120,67 @@ public class FlowFeatureExtractorTests
         f.Reason = Core.Flows.FlowEndReason.Timeout;
         x.Extract(f, v);
         Assert.Equal(Math.Log(2), Get(v, "series_connections"), 5);
+    }
+
+    [Fact]
+    public void ProtocolEvidenceIsReadFromAnalyzerFields()
+    {
+        var x = new FlowFeatureExtractor(null);
+        var dns = Flow("10.0.0.1", "10.0.0.53", 53, 0, protocol: IpProtocol.Udp, service: "dns");
+        dns.Fields.AddRange([new("dns.max_label_len", "63"), new("dns.label_entropy", "4.9"), new("dns.qtype", "TXT")]);
+        var v = Extract(x, dns);
+        Assert.Equal(1, Get(v, "dns_label_length"), 5);
+        Assert.Equal(4.9, Get(v, "dns_label_entropy"), 5);
+        Assert.Equal(1, Get(v, "dns_rare_type"));
+
+        var ipmi = Flow("10.0.0.1", "10.0.0.2", 623, 0, protocol: IpProtocol.Udp, service: "ipmi");
+        ipmi.Fields.AddRange([new("ipmi.cipher_suite", "0"), new("ipmi.rakp2_without_rakp3", "9"), new("ipmi.cleartext_commands", "1")]);
+        v = Extract(x, ipmi);
+        Assert.Equal(1, Get(v, "ipmi_weak_session"));
+        Assert.Equal(Math.Log(10), Get(v, "ipmi_incomplete_logins"), 5);
+        Assert.Equal(Math.Log(2), Get(v, "ipmi_cleartext_commands"), 5);
+
+        var strongIpmi = Flow("10.0.0.1", "10.0.0.2", 623, 0, protocol: IpProtocol.Udp, service: "ipmi");
+        strongIpmi.Fields.Add(new("ipmi.cipher_suite", "17"));
+        Assert.Equal(0, Get(Extract(x, strongIpmi), "ipmi_weak_session"));
+
+        // A value that is not a number (hostile or future analyzer output) counts as nothing.
+        var junk = Flow("10.0.0.1", "10.0.0.3", 161, 0, protocol: IpProtocol.Udp);
+        junk.Fields.AddRange([new("snmp.unanswered_requests", "NaN"), new("snmp.set_requests", "-4"), new("dns.max_label_len", "1e30")]);
+        v = Extract(x, junk);
+        Assert.Equal(0, Get(v, "snmp_unanswered"));
+        Assert.Equal(0, Get(v, "snmp_sets"));
+        Assert.Equal(1, Get(v, "dns_label_length"));
+    }
+
+    [SkippableFact]
+    public void CleartextCredentialsAndConsolesInPublicCapturesAreFeatures()
+    {
+        RepoPaths.SkipUnlessShared();
+        var http = Features(Path.Combine(RepoPaths.SharedPcaps, "https", "zeek-http-basic-auth-with-colon.pcap"));
+        Assert.Contains(http, f => Get(f.Features, "http_cleartext_auth") == 1);
+        var vnc = Features(Path.Combine(RepoPaths.SharedPcaps, "kvm", "zeek-rfb-vncmac.pcap"));
+        Assert.Contains(vnc, f => Get(f.Features, "kvm_session") == 1);
+        var dns = Features(Path.Combine(RepoPaths.SharedPcaps, "dns", "zeek-dns53.pcap"));
+        Assert.All(dns, f => Assert.Equal(0, Get(f.Features, "http_cleartext_auth") + Get(f.Features, "kvm_session") + Get(f.Features, "ipmi_weak_session")));
+        Assert.Contains(dns, f => Get(f.Features, "dns_label_length") > 0);
+    }
+
+    [Fact]
+    public void TlsWithoutServerNameIsMarkedFromARealHandshake()
+    {
+        // pcaps/tls-openssl.pcap: five openssl s_client handshakes, one of them (TLS 1.2 to 443) without SNI.
+        var flows = Features(Path.Combine(RepoPaths.Pcaps, "tls-openssl.pcap"));
+        Assert.Equal(5, flows.Count);
+        var marked = Assert.Single(flows, f => Get(f.Features, "tls_no_sni") == 1);
+        Assert.Equal(443, marked.Flow.RespPort);
+        Assert.Equal("TLSv12", marked.Flow.Fields.Single(kv => kv.Key == "tls.version").Value);
+    }
+
+    private static List<(FlowRecord Flow, float[] Features)> Features(string capture)
+    {
+        var (events, _) = Analyze.File(capture);
+        var x = new FlowFeatureExtractor(null);
+        return events.Records.OrderBy(r => r.End).Select(r => (r, Extract(x, r))).ToList();
     }
 }

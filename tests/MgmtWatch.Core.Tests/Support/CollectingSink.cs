@@ -8,11 +8,18 @@ public sealed class CollectingSink : IEventSink
 {
     public List<FlowSnapshot> Flows { get; } = [];
 
+    /// <summary>Copies of the records themselves, for stages that consume them (feature extraction).</summary>
+    public List<FlowRecord> Records { get; } = [];
+
     public List<(string Event, string? Layer, long PacketNumber)> Anomalies { get; } = [];
 
     public List<AlertEvent> Alerts { get; } = [];
 
-    public void Emit(FlowRecord flow) => Flows.Add(FlowSnapshot.Of(flow));
+    public void Emit(FlowRecord flow)
+    {
+        Flows.Add(FlowSnapshot.Of(flow));
+        Records.Add(flow.Clone());
+    }
 
     public void Emit(AnomalyEvent anomaly) => Anomalies.Add((anomaly.Event, anomaly.Layer, anomaly.PacketNumber));
 
