@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MgmtWatch.Cli.Hosting;
-using MgmtWatch.Core.Analyzers;
 using MgmtWatch.Core.Capture;
-using MgmtWatch.Core.Detection;
-using MgmtWatch.Core.Flows;
 using MgmtWatch.Core.Pipeline;
 using MgmtWatch.Core.Scoring;
 using Microsoft.Extensions.Configuration;
@@ -42,6 +39,7 @@ internal static partial class MonitorCommand
         command.Options.Add(PipelineSettings.Thresholds);
         command.Options.Add(PipelineSettings.Timeouts);
         command.Options.Add(PipelineSettings.MaxFlows);
+        command.Options.Add(PipelineSettings.ManagerNetworks);
         command.Options.Add(PipelineSettings.FingerprintKey);
         command.SetAction(RunAsync);
         return command;
@@ -195,6 +193,12 @@ internal static partial class MonitorCommand
             Set($"Timeouts:{i}", timeouts[i]);
         }
 
+        var managers = parse.GetValue(PipelineSettings.ManagerNetworks) ?? [];
+        for (var i = 0; i < managers.Length; i++)
+        {
+            Set($"ManagerNetworks:{i}", managers[i]);
+        }
+
         return o;
     }
 
@@ -202,32 +206,14 @@ internal static partial class MonitorCommand
     {
         options = new PipelineOptions();
         keyWarning = null;
-        var timeoutError = FlowTimeouts.TryParse(settings.Timeouts, new FlowTimeouts(), out var timeouts);
-        if (timeoutError is not null)
-        {
-            return timeoutError;
-        }
-
-        var thresholdError = DetectionSettings.TryParse(settings.Thresholds, out var detection);
-        if (thresholdError is not null)
-        {
-            return thresholdError;
-        }
-
-        if (settings.MaxFlows < 1)
-        {
-            return "MaxFlows must be at least 1";
-        }
-
         if (settings.MetricsListen is { Length: > 0 } listen && (listen.LastIndexOf(':') <= 0 ||
             !int.TryParse(listen.AsSpan(listen.LastIndexOf(':') + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535))
         {
             return $"invalid metrics endpoint '{listen}': expected HOST:PORT, e.g. 127.0.0.1:9750";
         }
 
-        var fingerprints = CredentialFingerprinter.LoadOrCreate(settings.FingerprintKey ?? CredentialFingerprinter.DefaultPath(), out keyWarning);
-        options = new PipelineOptions { Timeouts = timeouts, Detection = detection, MaxFlows = settings.MaxFlows, Fingerprinter = fingerprints };
-        return null;
+        return PipelineSettings.TryBuild(settings.Timeouts, settings.Thresholds, settings.ManagerNetworks, settings.MaxFlows, settings.FingerprintKey,
+            out options, out keyWarning);
     }
 
     private static SerilogLoggerFactoryHolder ConfigureLogging(ParseResult parse, IConfiguration configuration)

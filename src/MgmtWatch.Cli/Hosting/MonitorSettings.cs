@@ -40,4 +40,7 @@ internal sealed class MonitorSettings
     public List<string> Thresholds { get; set; } = [];
 
     public List<string> Timeouts { get; set; } = [];
+
+    /// <summary>CIDR networks of the management stations (see <c>--manager-network</c>).</summary>
+    public List<string> ManagerNetworks { get; set; } = [];
 }

@@ -36,6 +36,13 @@ internal static class PipelineSettings
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    public static readonly Option<string[]> ManagerNetworks = new("--manager-network")
+    {
+        Description = "Network of the management stations (CIDR) allowed to change BMC configuration, e.g. 10.50.1.0/24. Repeatable; default: unknown, learned from the traffic",
+        HelpName = "CIDR",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
     public static readonly Option<string?> FingerprintKey = new("--fingerprint-key")
     {
         Description = "Key file for credential fingerprints (created if absent; default $MGMTWATCH_FINGERPRINT_KEY or ~/.config/mgmtwatch/fingerprint.key)",
@@ -61,6 +68,7 @@ internal static class PipelineSettings
         command.Options.Add(Timeouts);
         command.Options.Add(MaxFlows);
         command.Options.Add(Thresholds);
+        command.Options.Add(ManagerNetworks);
         command.Options.Add(FingerprintKey);
     }
 
@@ -68,29 +76,49 @@ internal static class PipelineSettings
     public static MergeOrder MergeOrderOf(ParseResult parse) => parse.GetValue(Order) == "given" ? MergeOrder.Given : MergeOrder.Time;
 
     /// <summary>Builds pipeline options from the parsed command line; returns an error for people, or null.</summary>
-    public static string? TryBuild(ParseResult parse, out PipelineOptions options, out string? warning)
+    public static string? TryBuild(ParseResult parse, out PipelineOptions options, out string? warning) =>
+        TryBuild(parse.GetValue(Timeouts) ?? [], parse.GetValue(Thresholds) ?? [], parse.GetValue(ManagerNetworks) ?? [], parse.GetValue(MaxFlows),
+            parse.GetValue(FingerprintKey), out options, out warning);
+
+    /// <summary>
+    /// Builds pipeline options from settings in their text form, wherever they came from (command line or
+    /// configuration file); returns an error for people, or null.
+    /// </summary>
+    public static string? TryBuild(IEnumerable<string> timeoutSettings, IEnumerable<string> thresholdSettings, IEnumerable<string> managerNetworks,
+        int maxFlows, string? fingerprintKey, out PipelineOptions options, out string? warning)
     {
         options = new PipelineOptions();
         warning = null;
-        var timeoutError = FlowTimeouts.TryParse(parse.GetValue(Timeouts) ?? [], new FlowTimeouts(), out var timeouts);
+        var timeoutError = FlowTimeouts.TryParse(timeoutSettings, new FlowTimeouts(), out var timeouts);
         if (timeoutError is not null)
         {
             return timeoutError;
         }
 
-        var thresholdError = DetectionSettings.TryParse(parse.GetValue(Thresholds) ?? [], out var detection);
+        var thresholdError = DetectionSettings.TryParse(thresholdSettings, out var detection);
         if (thresholdError is not null)
         {
             return thresholdError;
         }
 
-        var keyPath = parse.GetValue(FingerprintKey) ?? CredentialFingerprinter.DefaultPath();
-        var fingerprinter = CredentialFingerprinter.LoadOrCreate(keyPath, out warning);
+        var networkError = NetworkSet.TryParse(managerNetworks, out var managers);
+        if (networkError is not null)
+        {
+            return $"manager network: {networkError}";
+        }
+
+        if (maxFlows < 1)
+        {
+            return "the flow limit (--max-flows, MaxFlows) must be at least 1";
+        }
+
+        var fingerprinter = CredentialFingerprinter.LoadOrCreate(fingerprintKey ?? CredentialFingerprinter.DefaultPath(), out warning);
         options = new PipelineOptions
         {
             Timeouts = timeouts,
-            MaxFlows = parse.GetValue(MaxFlows),
+            MaxFlows = maxFlows,
             Detection = detection,
+            Site = new SiteSettings { ManagerNetworks = managers },
             Fingerprinter = fingerprinter,
         };
         return null;
