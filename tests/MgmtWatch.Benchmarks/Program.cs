@@ -6,11 +6,22 @@ namespace MgmtWatch.Benchmarks;
 /// <summary>
 /// <c>throughput [--packets N] [--capture FILE] [--repeats N]</c>: whole-path packets/s against tcpdump.
 /// <c>micro [BenchmarkDotNet args]</c>: per-component micro-benchmarks with the memory diagnoser.
+/// <c>floods [--dir D]</c>: peak memory and evictions under SYN, fragment and tiny-UDP floods.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "floods")
+        {
+            return Floods.Run(args.Length > 2 && args[1] == "--dir" ? args[2] : Path.GetTempPath());
+        }
+
+        if (args.Length > 1 && args[0] == "flood-run")
+        {
+            return Floods.Analyse(args[1]);
+        }
+
         if (args.Length > 0 && args[0] == "micro")
         {
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 using MgmtWatch.Core.Decoding;
 
 namespace MgmtWatch.Core.Flows;
@@ -9,7 +7,8 @@ namespace MgmtWatch.Core.Flows;
 /// <summary>
 /// Community ID v1 (corelight/community-id-spec): <c>1:</c> + base64(SHA-1(seed ‖ saddr ‖ daddr ‖ proto ‖ 0 ‖ sport ‖ dport)),
 /// endpoints in canonical order unless the tuple is one-way. ICMP types are mapped to "port equivalents" as
-/// Zeek does, so an echo request and its reply share an ID.
+/// Zeek does, so an echo request and its reply share an ID. SHA-1 is the spec's; it names a flow and
+/// protects nothing.
 /// </summary>
 public static class CommunityId
 {
@@ -17,7 +16,6 @@ public static class CommunityId
     public const int Utf8Length = 30;
 
     /// <summary>Writes the Community ID of a flow tuple as UTF-8; returns the bytes written.</summary>
-    [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "Community ID v1 is defined as SHA-1; it is an identifier, not a security control.")]
     public static int Write(HostAddress source, HostAddress destination, ushort sourcePort, ushort destinationPort,
         byte protocol, Span<byte> destinationUtf8, ushort seed = 0)
     {
@@ -49,7 +47,7 @@ public static class CommunityId
         }
 
         Span<byte> digest = stackalloc byte[20];
-        SHA1.HashData(input[..n], digest);
+        Sha1Block.Hash(input[..n], digest);
         destinationUtf8[0] = (byte)'1';
         destinationUtf8[1] = (byte)':';
         Base64.EncodeToUtf8(digest, destinationUtf8[2..], out _, out var written);
