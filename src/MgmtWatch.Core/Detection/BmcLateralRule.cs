@@ -4,7 +4,7 @@ using MgmtWatch.Core.Output;
 namespace MgmtWatch.Core.Detection;
 
 /// <summary>
-/// A BMC acting as the client of an interactive or management service inside the network (threats.md §12):
+/// A BMC acting as the client of an interactive or management service inside the network (threats.md S12):
 /// IPMI, SSH, HTTP(S), KVM, SMB or RDP to another BMC or to hosts. BMCs are servers; a compromised one
 /// moving laterally is a client. With a model, services the BMC used as a client in the baseline are exempt.
 /// </summary>

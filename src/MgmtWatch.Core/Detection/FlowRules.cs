@@ -4,10 +4,11 @@ using MgmtWatch.Core.Output;
 
 namespace MgmtWatch.Core.Detection;
 
-/// <summary>The generic behaviour rules, run on every finished flow (not on interim records).</summary>
+/// <summary>The generic behaviour rules, run on every finished flow (and, for console sessions, on interim records).</summary>
 internal sealed class FlowRules
 {
     private readonly IFlowRule[] _rules;
+    private readonly RemoteConsoleRule _consoles = new();
     private readonly RuleContext _context;
 
     public FlowRules(RuleContext context)
@@ -26,6 +27,8 @@ internal sealed class FlowRules
 
     public void OnFlowEnd(FlowRecord flow, int flowIndex)
     {
+        // A console session is worth reporting while it lasts; everything else is judged once, at the end.
+        _consoles.Evaluate(flow, flowIndex, _context);
         if (flow.Reason == FlowEndReason.Interim)
         {
             return;

@@ -143,6 +143,33 @@ public class FlowRulesTests
     }
 
     [Fact]
+    public void ConsoleAndVirtualMediaFromHostsNewToThemAreReportedOnlyWithABaseline()
+    {
+        // Port 5900 carrying traffic both ways is a console session (RFB, or a vendor's own protocol);
+        // TCP 623 on a BMC is Supermicro virtual media.
+        var bmc = SiteCapture.Bmc(2);
+        var baseline = SiteCapture.Build(seed: 1, minutes: 60);
+        TcpSession(baseline, 700, SiteCapture.Admin, 41000, bmc, 5900, request: 300, response: 1400);
+        TcpSession(baseline, 900, SiteCapture.Admin, 41001, bmc, 623, request: 600, response: 200);
+        var model = AnomalyModel.Load(TestModels.Train(baseline.WriteTemp()));
+
+        var day = SiteCapture.Build(seed: 2, minutes: 20, startSeconds: 86_400);
+        TcpSession(day, 86_500, SiteCapture.Admin, 42000, bmc, 5900, request: 300, response: 1400); // the usual admin
+        TcpSession(day, 86_600, Attacker, 42001, bmc, 5900, request: 300, response: 1400);
+        TcpSession(day, 86_700, Attacker, 42002, bmc, 623, request: 600, response: 200);
+        var options = new PipelineOptions { Baseline = model.Profile };
+        var console = Assert.Single(Alerts(day, options, Signatures.KvmFromNewHost.Id));
+        Assert.Equal((Attacker, bmc), (console.Source.ToString(), console.Destination.ToString()));
+        var media = Assert.Single(Alerts(day, options, Signatures.VirtualMediaFromNewHost.Id));
+        Assert.Equal(Attacker, media.Source.ToString());
+        Assert.Contains("virtual-media", media.Description, StringComparison.Ordinal);
+
+        // Without a baseline nothing is new.
+        Assert.Empty(Alerts(day, signature: Signatures.KvmFromNewHost.Id));
+        Assert.Empty(Alerts(day, signature: Signatures.VirtualMediaFromNewHost.Id));
+    }
+
+    [Fact]
     public void ThresholdsAreSettable()
     {
         var b = Site();
