@@ -22,6 +22,11 @@ public static class Program
             return Floods.Analyse(args[1]);
         }
 
+        if (args.Length > 0 && args[0] == "live")
+        {
+            return Live.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "micro")
         {
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);

@@ -136,6 +136,97 @@ public class MonitorTests
         Assert.Contains("still using bmc-", monitor.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>The newest event of <paramref name="type"/> in an EVE file the sensor is still writing.</summary>
+    private static JsonElement? Newest(string eve, string type)
+    {
+        if (!File.Exists(eve))
+        {
+            return null;
+        }
+
+        using var stream = new FileStream(eve, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        JsonElement? newest = null;
+        while (reader.ReadLine() is { } line)
+        {
+            var e = JsonDocument.Parse(line).RootElement;
+            if (e.GetProperty("event_type").GetString() == type)
+            {
+                newest = e;
+            }
+        }
+
+        return newest;
+    }
+
+    private static JsonElement? WaitFor(Func<JsonElement?> probe, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (probe() is { } found)
+            {
+                return found;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return null;
+    }
+
+    [SkippableFact]
+    public void AnAlertIsInTheEveFileWhileTheSensorRunsOnASilentLink()
+    {
+        // One packet and then silence: it must not wait for a later packet to leave the capture ring, nor for
+        // 64 KiB of events to gather before it reaches the file.
+        LiveNetwork.SkipUnlessAllowed();
+        using var net = new LiveNetwork(quiet: true);
+        var eve = TempFiles.Create(".json");
+        using var monitor = net.StartMonitor("--eve", eve, "--stats-interval", "0", "--fingerprint-key", Key());
+        net.Replay(ModeSevenQueries(1, 0, 0).WriteTemp());
+        var alert = WaitFor(() => Newest(eve, "alert"), TimeSpan.FromSeconds(3));
+        Assert.True(alert is not null, "no alert in the EVE file within 3 s of its packet while the sensor ran");
+        Assert.Equal(Signatures.NtpControlQuery.Id, alert.Value.GetProperty("alert").GetProperty("signature_id").GetInt32());
+        Assert.Equal(0, monitor.Stop());
+    }
+
+    [SkippableFact]
+    public void CaptureStatisticsStayCurrentOnASilentLink()
+    {
+        LiveNetwork.SkipUnlessAllowed();
+        using var net = new LiveNetwork(quiet: true);
+        var eve = TempFiles.Create(".json");
+        using var monitor = net.StartMonitor("--eve", eve, "--stats-interval", "1", "--fingerprint-key", Key());
+        net.Replay(ModeSevenQueries(50, 0, 0.001).WriteTemp());
+
+        // libpcap's counters are read once a second and a stats event is written once a second.
+        var stats = WaitFor(
+            () => Newest(eve, "stats") is { } s && s.GetProperty("stats").GetProperty("capture").GetProperty("kernel_packets").GetInt64() == 50 ? s : null,
+            TimeSpan.FromSeconds(5));
+        Assert.Equal(0, monitor.Stop());
+        Assert.True(stats is not null, "the stats events never counted the 50 packets: " + Newest(eve, "stats"));
+        Assert.Equal(0, stats.Value.GetProperty("stats").GetProperty("capture").GetProperty("kernel_drops").GetInt64());
+    }
+
+    [SkippableFact]
+    public void SigtermOnASilentLinkStopsPromptlyWithEveryPacketAnalysed()
+    {
+        LiveNetwork.SkipUnlessAllowed();
+        using var net = new LiveNetwork(quiet: true);
+        var flows = TempFiles.Create(".log");
+        using var monitor = net.StartMonitor("--eve", "none", "--flows", flows, "--stats-interval", "0", "--fingerprint-key", Key());
+        net.Replay(ModeSevenQueries(20, 0, 0.001).WriteTemp());
+        Thread.Sleep(500);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, monitor.Stop());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"SIGTERM took {clock.Elapsed.TotalSeconds:F1} s on a silent link");
+        var sources = File.ReadLines(flows).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(f => f.GetProperty("id.resp_p").GetInt32() == 123).Select(f => f.GetProperty("id.orig_h").GetString()).Distinct().Count();
+        Assert.Equal(20, sources);
+        Assert.Contains("Stopped: 20 packets", monitor.Stderr, StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public void IpmiToolSessionsWithIpmiSimAreSeenLive()
     {

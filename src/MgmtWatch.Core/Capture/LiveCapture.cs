@@ -13,15 +13,35 @@ namespace MgmtWatch.Core.Capture;
 /// reach the analysis thread through a bounded channel. When analysis falls behind and every batch is in
 /// use, packets are dropped and counted: memory stays fixed and the loss is visible in the metrics.
 /// </summary>
+/// <remarks>
+/// The handle is read in non-blocking mode, waiting in poll() with a timeout when the ring is empty. With
+/// TPACKET_V3 (what libpcap uses on Linux 3.19 and later unless immediate mode is asked for) a blocking read
+/// never times out: libpcap polls with no timeout and relies on the kernel retiring a block, which happens
+/// only once a packet has arrived (libpcap's pcap-linux.c set_poll_timeout). A blocking capture thread on a
+/// quiet link would therefore hold its last partial batch, stop reading statistics and ignore
+/// <see cref="Stop"/> until the next packet came. A batch is handed on as soon as the ring is empty, so a
+/// lone packet waits at most the kernel's block timeout (<see cref="ReadTimeoutMs"/>) before analysis.
+/// </remarks>
 public sealed class LiveCapture : IDisposable
 {
-    private readonly LibPcapLiveDevice _device;
+    /// <summary>
+    /// libpcap's read timeout, which for TPACKET_V3 becomes the kernel's block retire timeout
+    /// (tp_retire_blk_tov): the longest a packet waits in a partly filled ring block. Also how long the
+    /// capture thread waits in poll() on an empty ring before it checks for stop and reads statistics.
+    /// </summary>
+    public const int ReadTimeoutMs = 20;
+
+    /// <summary>Longest the capture thread goes on reading after <see cref="Stop"/> when the ring never empties (a flood).</summary>
+    private static readonly TimeSpan StopDrain = TimeSpan.FromSeconds(1);
+
+    private readonly PollingDevice _device;
     private readonly LiveCaptureOptions _options;
     private readonly Channel<PacketBatch> _ready;
     private readonly ConcurrentQueue<PacketBatch> _free = new();
     private readonly long _flushTicks;
     private Thread? _thread;
     private volatile bool _stopping;
+    private long _stopDeadline;
     private long _captured;
     private long _pipelineDrops;
     private long _kernelReceived;
@@ -31,7 +51,7 @@ public sealed class LiveCapture : IDisposable
     private uint _lastDropped;
     private uint _lastInterfaceDropped;
 
-    private LiveCapture(LibPcapLiveDevice device, LiveCaptureOptions options)
+    private LiveCapture(PollingDevice device, LiveCaptureOptions options)
     {
         _device = device;
         _options = options;
@@ -95,8 +115,8 @@ public sealed class LiveCapture : IDisposable
             };
         }
 
-        var device = devices.FirstOrDefault(d => d.Name == options.Interface);
-        if (device is null)
+        var listed = devices.FirstOrDefault(d => d.Name == options.Interface);
+        if (listed is null)
         {
             var names = devices.Select(d => d.Name).Where(n => n is not ("any" or "nflog" or "nfqueue" or "dbus-system" or "dbus-session")).Order(StringComparer.Ordinal);
             throw new CaptureOpenException($"no interface '{options.Interface}'; interfaces here: {string.Join(", ", names)}")
@@ -105,15 +125,17 @@ public sealed class LiveCapture : IDisposable
             };
         }
 
+        var device = new PollingDevice(listed.Interface ?? throw new CaptureOpenException($"cannot open {options.Interface}: libpcap lists it without details"));
         try
         {
             device.Open(new DeviceConfiguration
             {
                 Mode = options.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
                 Snaplen = options.SnapLength,
-                ReadTimeout = 20,
+                ReadTimeout = ReadTimeoutMs,
                 BufferSize = options.KernelBufferBytes, // pcap_set_buffer_size (KernelBufferSize is WinPcap's pcap_setbuff)
             });
+            device.NonBlockingMode = true; // see the remarks: the thread waits in poll() itself
         }
         catch (Exception ex) when (ex is PcapException or PlatformNotSupportedException)
         {
@@ -151,9 +173,13 @@ public sealed class LiveCapture : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Stops capturing; batches already captured stay readable until the channel drains.</summary>
+    /// <summary>
+    /// Stops capturing: what the kernel has already handed over is still read (for at most
+    /// <see cref="StopDrain"/> under a flood); batches already captured stay readable until the channel drains.
+    /// </summary>
     public void Stop()
     {
+        Interlocked.Exchange(ref _stopDeadline, Stopwatch.GetTimestamp() + (long)(StopDrain.TotalSeconds * Stopwatch.Frequency));
         _stopping = true;
         _thread?.Join(TimeSpan.FromSeconds(5));
     }
@@ -174,49 +200,43 @@ public sealed class LiveCapture : IDisposable
         var lastStats = Stopwatch.GetTimestamp();
         try
         {
-            while (!_stopping)
+            while (true)
             {
                 var status = _device.GetNextPacketPointers(ref header, ref data);
-                var now = Stopwatch.GetTimestamp();
                 if (status == 1)
                 {
-                    // struct pcap_pkthdr on 64-bit Linux: struct timeval { long tv_sec; long tv_usec; }, bpf_u_int32 caplen, len.
-                    var seconds = Marshal.ReadInt64(header, 0);
-                    var micros = Marshal.ReadInt64(header, 8);
-                    var captured = Marshal.ReadInt32(header, 16);
-                    var wire = Marshal.ReadInt32(header, 20);
-                    var timestamp = (seconds * 1_000_000_000) + (micros * 1000);
-                    if (batch is null && !_free.TryDequeue(out batch))
-                    {
-                        Interlocked.Increment(ref _pipelineDrops);
-                    }
-                    else if (!batch!.TryAdd(timestamp, data, Math.Min(captured, PacketBatch.BufferSize), wire))
+                    Add(ref batch, header, data);
+                }
+                else if (status == 0)
+                {
+                    // The ring is empty: holding a partial batch would only delay its packets.
+                    if (batch is { Count: > 0 })
                     {
                         Publish(batch);
                         batch = null;
-                        if (_free.TryDequeue(out batch))
-                        {
-                            batch.TryAdd(timestamp, data, Math.Min(captured, PacketBatch.BufferSize), wire);
-                            Interlocked.Increment(ref _captured);
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref _pipelineDrops);
-                        }
                     }
-                    else
+
+                    if (_stopping)
                     {
-                        Interlocked.Increment(ref _captured);
+                        break; // everything the kernel had handed over has been read
                     }
+
+                    _device.WaitForPackets(ReadTimeoutMs);
                 }
-                else if (status < 0)
+                else
                 {
-                    break; // error or end of capture: stop and let analysis drain
+                    break; // error: stop and let analysis drain
+                }
+
+                var now = Stopwatch.GetTimestamp();
+                if (_stopping && now > Interlocked.Read(ref _stopDeadline))
+                {
+                    break;
                 }
 
                 if (batch is { Count: > 0 } && now - batch.Opened >= _flushTicks)
                 {
-                    Publish(batch);
+                    Publish(batch); // a ring that never empties still delivers within the flush interval
                     batch = null;
                 }
 
@@ -237,6 +257,34 @@ public sealed class LiveCapture : IDisposable
             ReadStatistics();
             _ready.Writer.TryComplete();
         }
+    }
+
+    private void Add(ref PacketBatch? batch, IntPtr header, IntPtr data)
+    {
+        // struct pcap_pkthdr on 64-bit Linux: struct timeval { long tv_sec; long tv_usec; }, bpf_u_int32 caplen, len.
+        var seconds = Marshal.ReadInt64(header, 0);
+        var micros = Marshal.ReadInt64(header, 8);
+        var captured = Math.Min(Marshal.ReadInt32(header, 16), PacketBatch.BufferSize);
+        var wire = Marshal.ReadInt32(header, 20);
+        var timestamp = (seconds * 1_000_000_000) + (micros * 1000);
+        if (batch is not null && !batch.TryAdd(timestamp, data, captured, wire))
+        {
+            Publish(batch);
+            batch = null;
+        }
+
+        if (batch is null && !_free.TryDequeue(out batch))
+        {
+            Interlocked.Increment(ref _pipelineDrops);
+            return;
+        }
+
+        if (batch.Count == 0)
+        {
+            batch.TryAdd(timestamp, data, captured, wire); // an empty batch holds any packet up to BufferSize
+        }
+
+        Interlocked.Increment(ref _captured);
     }
 
     private void Publish(PacketBatch batch)
@@ -270,5 +318,12 @@ public sealed class LiveCapture : IDisposable
     {
         Stop();
         _device.Close();
+    }
+
+    /// <summary>A live device whose capture thread can wait for the ring with a timeout (SharpPcap's poll on pcap_get_selectable_fd).</summary>
+    private sealed class PollingDevice(PcapInterface pcapInterface) : LibPcapLiveDevice(pcapInterface)
+    {
+        /// <summary>Waits until the ring has a packet for us or <paramref name="timeoutMs"/> passes.</summary>
+        public void WaitForPackets(int timeoutMs) => PollFileDescriptor(timeoutMs);
     }
 }

@@ -29,8 +29,10 @@ public sealed record LiveCaptureOptions
     public int QueueBatches { get; init; } = 64;
 
     /// <summary>
-    /// Longest a packet waits in a partly filled batch: keeps a quiet network's alerts timely (an implant's
-    /// one beacon packet is analysed within this delay, not when a batch fills).
+    /// Longest a packet waits in a partly filled batch while packets keep arriving. A batch is handed on as
+    /// soon as the capture ring is empty, so on a quiet network an implant's one beacon packet is analysed
+    /// within the kernel's block timeout (<see cref="LiveCapture.ReadTimeoutMs"/>); this bound is for a ring
+    /// that never empties but fills batches slowly.
     /// </summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 }

@@ -298,6 +298,12 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
     /// <summary>Advances packet time without a packet (a quiet live interface), expiring idle flows.</summary>
     public void AdvanceTime(long now) => _flows.Advance(now);
 
+    /// <summary>
+    /// Writes what the outputs have buffered (a live sensor calls it when it has caught up with the wire, so
+    /// an alert is readable as soon as it is raised rather than when 64 KiB of events have gathered).
+    /// </summary>
+    public void FlushOutputs() => _sink.Flush();
+
     /// <summary>Ends every flow and flushes outputs. Idempotent.</summary>
     public void Finish()
     {

@@ -9,7 +9,9 @@ namespace MgmtWatch.Core.Pipeline;
 /// the same <see cref="AnalysisPipeline"/> as offline analysis. When the wire is quiet, packet time is
 /// advanced with the wall clock so a flow that stops still ends, is scored and logged. Requests from other
 /// threads (reload a model, reopen outputs, report statistics) run here, between batches, so they never
-/// race the pipeline.
+/// race the pipeline. Whenever it has caught up with capture (no batch waiting) it flushes the outputs, so an
+/// alert is in the EVE file within milliseconds of its packet being analysed; under load, events are written
+/// in 64 KiB blocks and flushed each time the queue empties.
 /// </summary>
 public sealed class LiveLoop
 {
@@ -45,6 +47,14 @@ public sealed class LiveLoop
         while (!stopping.IsCancellationRequested)
         {
             RunRequests();
+            if (reader.TryRead(out var ready))
+            {
+                Process(ready);
+                continue;
+            }
+
+            // Caught up: make what was written so far readable before waiting for more.
+            _pipeline.FlushOutputs();
             PacketBatch? batch = null;
             using (var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping))
             {

@@ -11,7 +11,11 @@ public sealed class LiveNetwork : IDisposable
 {
     private static int _counter;
 
-    public LiveNetwork()
+    /// <param name="quiet">
+    /// IPv6 off in both namespaces, so nothing but the test's own packets ever crosses the link (no router
+    /// solicitations, neighbour discovery or MLD reports): the sensor must cope with a link that goes silent.
+    /// </param>
+    public LiveNetwork(bool quiet = false)
     {
         var id = $"{Environment.ProcessId % 10000}x{Interlocked.Increment(ref _counter)}";
         Sender = "mwtx" + id;
@@ -23,6 +27,14 @@ public sealed class LiveNetwork : IDisposable
         ReceiverAddress = $"10.250.{subnet}.2";
         Ip("netns", "add", Sender);
         Ip("netns", "add", Receiver);
+        if (quiet)
+        {
+            foreach (var ns in new[] { Sender, Receiver })
+            {
+                Ip("netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+            }
+        }
+
         Ip("link", "add", SenderInterface, "netns", Sender, "type", "veth", "peer", "name", ReceiverInterface, "netns", Receiver);
         Ip("-n", Sender, "addr", "add", SenderAddress + "/24", "dev", SenderInterface);
         Ip("-n", Receiver, "addr", "add", ReceiverAddress + "/24", "dev", ReceiverInterface);
