@@ -36,7 +36,7 @@ public enum CaptureFailure
     /// <summary>No interface of that name.</summary>
     NoSuchInterface,
 
-    /// <summary>Not allowed to capture (CAP_NET_RAW, or CAP_NET_ADMIN for promiscuous mode).</summary>
+    /// <summary>Not allowed to capture (no CAP_NET_RAW).</summary>
     Permission,
 
     /// <summary>The BPF filter does not compile.</summary>

@@ -142,7 +142,7 @@ public sealed class LiveCapture : IDisposable
             var denied = ex.Message.Contains("permitted", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("permission", StringComparison.OrdinalIgnoreCase);
             throw new CaptureOpenException(
                 denied
-                    ? $"not allowed to capture on {options.Interface}: MgmtWatch needs CAP_NET_RAW{(options.Promiscuous ? " and CAP_NET_ADMIN (promiscuous mode; or give --no-promisc)" : "")}: run it under the shipped systemd unit, or grant them: setcap cap_net_raw,cap_net_admin=eip $(readlink -f $(which dotnet))"
+                    ? $"not allowed to capture on {options.Interface}: MgmtWatch needs CAP_NET_RAW (promiscuous mode needs nothing more): run it under the shipped systemd unit, or {GrantHint()}"
                     : $"cannot open {options.Interface}: {ex.Message}",
                 ex)
             {
@@ -164,6 +164,19 @@ public sealed class LiveCapture : IDisposable
         }
 
         return new LiveCapture(device, options);
+    }
+
+    /// <summary>
+    /// How to grant the capabilities to this program: file capabilities on the published executable. Under
+    /// the shared <c>dotnet</c> host they would have to go on that host, for every .NET program, so the
+    /// hint points at the published executable instead.
+    /// </summary>
+    private static string GrantHint()
+    {
+        var self = Environment.ProcessPath;
+        return self is null || Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? "grant it to the published executable: setcap cap_net_raw=eip /opt/mgmtwatch/mgmtwatch (see the README, \"Live monitoring\")"
+            : $"grant it: setcap cap_net_raw=eip {self}";
     }
 
     /// <summary>Starts the capture thread.</summary>
