@@ -460,7 +460,7 @@ internal static partial class Live
             var process = Start(args);
             var handle = new MonitorHandle(process);
             var clock = Stopwatch.StartNew();
-            while (!handle.Log.Contains("Metrics on", StringComparison.Ordinal))
+            while (!handle.Log.Contains("Monitoring ", StringComparison.Ordinal))
             {
                 if (process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
                 {

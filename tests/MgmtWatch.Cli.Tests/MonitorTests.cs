@@ -250,6 +250,32 @@ public class MonitorTests
         Assert.True(flow.GetProperty("resp_pkts").GetInt32() >= 8);
     }
 
+    [SkippableFact]
+    public void AnUnwritableEveFileIsAUsageErrorNotAStoppedService()
+    {
+        // Exit 0 would tell systemd the sensor stopped normally: no restart, no failed state.
+        LiveNetwork.SkipUnlessAllowed();
+        var notADirectory = TempFiles.Create(".file");
+        File.WriteAllText(notADirectory, "");
+        var run = CliRunner.Run("monitor", "-i", "lo", "--eve", Path.Combine(notADirectory, "eve.json"), "--fingerprint-key", Key());
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("cannot open output", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void ATakenMetricsPortIsAUsageErrorNotAStoppedService()
+    {
+        LiveNetwork.SkipUnlessAllowed();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var run = CliRunner.Run("monitor", "-i", "lo", "--eve", "none", "--metrics-listen", $"127.0.0.1:{port}", "--fingerprint-key", Key());
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"cannot serve metrics on 127.0.0.1:{port}", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NoSuchInterfaceExitsWith4AndListsTheInterfaces()
     {

@@ -133,22 +133,63 @@ internal static partial class MonitorCommand
 
         using (capture)
         {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Services.AddSystemd();
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
-            builder.Logging.ClearProviders();
-            Serilog.SerilogServiceCollectionExtensions.AddSerilog(builder.Services, Log.Logger, dispose: false);
-            builder.Services.AddSingleton(capture);
-            builder.Services.AddSingleton(settings);
-            builder.Services.AddSingleton(pipelineOptions);
-            builder.Services.AddSingleton(sp => model!);
-            builder.Services.AddHostedService(sp => new MonitorService(capture, settings, pipelineOptions, model, sp.GetRequiredService<ILoggerFactory>()));
-            using var host = builder.Build();
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            ReopenableOutputs outputs;
+            try
+            {
+                outputs = new ReopenableOutputs(settings, logger);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogError(logger, "cannot open output: " + ex.Message);
+                return ExitCodes.Usage;
+            }
+
+            using (outputs)
+            {
+                Prometheus.MetricServer? metrics;
+                try
+                {
+                    metrics = MonitorService.StartMetrics(settings.MetricsListen, logger);
+                }
+                catch (System.Net.HttpListenerException ex)
+                {
+                    LogError(logger, $"cannot serve metrics on {settings.MetricsListen}: {ex.Message}");
+                    return ExitCodes.Usage;
+                }
+
+                using (metrics)
+                {
+                    var service = await RunHostAsync(capture, settings, pipelineOptions, model, outputs, cancellationToken).ConfigureAwait(false);
+                    if (service?.Failure is not null)
+                    {
+                        return ExitCodes.InternalError; // the host has logged why
+                    }
+                }
+            }
         }
 
         // SIGTERM and SIGINT are how a sensor is stopped: a normal end, every flow flushed.
         return ExitCodes.Ok;
+    }
+
+    private static async Task<MonitorService?> RunHostAsync(LiveCapture capture, MonitorSettings settings, PipelineOptions pipelineOptions, AnomalyModel? model,
+        ReopenableOutputs outputs, CancellationToken cancellationToken)
+    {
+        MonitorService? service = null;
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSystemd();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+        builder.Logging.ClearProviders();
+        Serilog.SerilogServiceCollectionExtensions.AddSerilog(builder.Services, Log.Logger, dispose: false);
+        builder.Services.AddSingleton(capture);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(pipelineOptions);
+        builder.Services.AddSingleton(sp => model!);
+        builder.Services.AddHostedService(sp => service = new MonitorService(capture, settings, pipelineOptions, model, outputs, sp.GetRequiredService<ILoggerFactory>()));
+        using var host = builder.Build();
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+
+        return service;
     }
 
     private static Dictionary<string, string?> CommandLineOverrides(ParseResult parse)

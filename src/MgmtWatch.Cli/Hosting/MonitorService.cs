@@ -23,11 +23,17 @@ internal sealed partial class MonitorService : BackgroundService
     private readonly PipelineOptions _options;
     private readonly ILogger<MonitorService> _logger;
     private readonly ILoggerFactory _loggers;
+    private readonly ReopenableOutputs _outputs;
     private AnomalyModel? _model;
 
-    public MonitorService(LiveCapture capture, MonitorSettings settings, PipelineOptions options, AnomalyModel? model, ILoggerFactory loggers)
+    /// <summary>
+    /// The outputs are opened by the caller before the host starts, so an unwritable file or a taken metrics
+    /// port is a clear error and a non-zero exit, not a failed background service.
+    /// </summary>
+    public MonitorService(LiveCapture capture, MonitorSettings settings, PipelineOptions options, AnomalyModel? model, ReopenableOutputs outputs, ILoggerFactory loggers)
     {
         _capture = capture;
+        _outputs = outputs;
         _settings = settings;
         _options = options;
         _model = model;
@@ -35,9 +41,25 @@ internal sealed partial class MonitorService : BackgroundService
         _logger = loggers.CreateLogger<MonitorService>();
     }
 
+    /// <summary>Why the service stopped other than by a signal (the command then exits non-zero so systemd restarts it).</summary>
+    public Exception? Failure { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var outputs = new ReopenableOutputs(_settings, _logger);
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Failure = ex;
+            throw;
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var outputs = _outputs;
         var options = _options with
         {
             Interface = _capture.Interface,
@@ -52,7 +74,6 @@ internal sealed partial class MonitorService : BackgroundService
             SensorMetrics.ModelInfo.WithLabels(_model.ModelId).Set(1);
         }
 
-        using var metricServer = StartMetrics();
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true; // SIGHUP must not terminate the sensor
@@ -139,19 +160,29 @@ internal sealed partial class MonitorService : BackgroundService
         }
     }
 
-    private MetricServer? StartMetrics()
+    /// <summary>Starts the Prometheus endpoint (host:port, already validated), or returns null when none is configured.</summary>
+    public static MetricServer? StartMetrics(string? listen, ILogger logger)
     {
-        if (string.IsNullOrWhiteSpace(_settings.MetricsListen))
+        if (string.IsNullOrWhiteSpace(listen))
         {
             return null;
         }
 
-        var colon = _settings.MetricsListen.LastIndexOf(':');
-        var host = _settings.MetricsListen[..colon].Trim('[', ']');
-        var port = int.Parse(_settings.MetricsListen[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var colon = listen.LastIndexOf(':');
+        var host = listen[..colon].Trim('[', ']');
+        var port = int.Parse(listen[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         var server = new MetricServer(hostname: host, port: port);
-        server.Start();
-        LogMetrics(_logger, _settings.MetricsListen);
+        try
+        {
+            server.Start();
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+
+        LogMetrics(logger, listen);
         return server;
     }
 

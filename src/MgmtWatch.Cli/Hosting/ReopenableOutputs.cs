@@ -13,9 +13,29 @@ internal sealed class ReopenableOutputs : IDisposable
     private readonly List<JsonLinesWriter> _files = [];
     private readonly List<SafeSink> _safe = [];
 
+    /// <summary>Opens the outputs; throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> (with nothing left open) when one cannot be.</summary>
     public ReopenableOutputs(MonitorSettings settings, ILogger logger)
     {
         var sinks = new List<IEventSink> { new MetricsSink() };
+        try
+        {
+            Open(settings, logger, sinks);
+        }
+        catch
+        {
+            foreach (var sink in sinks)
+            {
+                sink.Dispose();
+            }
+
+            throw;
+        }
+
+        Sink = new FanOutSink([.. sinks]);
+    }
+
+    private void Open(MonitorSettings settings, ILogger logger, List<IEventSink> sinks)
+    {
         if (settings.Eve != "none")
         {
             var eve = new EveJsonSink(settings.Eve, append: true);
@@ -36,8 +56,6 @@ internal sealed class ReopenableOutputs : IDisposable
                 sinks.Add(Safe(log, "flow log " + flows, logger, "flows"));
             }
         }
-
-        Sink = new FanOutSink([.. sinks]);
     }
 
     /// <summary>Where events go.</summary>
