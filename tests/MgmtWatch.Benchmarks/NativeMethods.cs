@@ -26,5 +26,4 @@ internal static partial class NativeMethods
 
     [LibraryImport(LibPcap, EntryPoint = "pcap_close")]
     public static partial void PcapClose(IntPtr handle);
-
 }
