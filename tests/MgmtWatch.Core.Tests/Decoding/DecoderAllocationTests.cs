@@ -7,7 +7,7 @@ namespace MgmtWatch.Core.Tests.Decoding;
 
 /// <summary>
 /// The decoder runs on every packet: once warm it must allocate nothing, whatever the frame. Measured
-/// with the thread's allocation counter around real frames: the repository's recordings as they are,
+/// with the thread's allocation counter (<see cref="Allocations"/>) around real frames: the repository's recordings as they are,
 /// and the same frames with an 802.1Q tag, carried over IPv6, or split into IPv4 fragments.
 /// </summary>
 public class DecoderAllocationTests
@@ -48,9 +48,8 @@ public class DecoderAllocationTests
         var reassembledBefore = decoder.Fragments.Reassembled;
         var ipv6Before = decoder.Counters.Ipv6;
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var ip = Decode(decoder, frames, Packets);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var ip = 0;
+        var allocated = Allocations.Least(() => ip = Decode(decoder, frames, Packets));
 
         Assert.Equal(0, allocated);
         Assert.True(ip > Packets * 9 / 10, $"{ip} of {Packets} frames decoded as IP");
