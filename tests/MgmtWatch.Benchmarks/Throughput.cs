@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MgmtWatch.Core.Capture;
 using MgmtWatch.Core.Decoding;
 using MgmtWatch.Core.Flows;
@@ -10,28 +11,55 @@ namespace MgmtWatch.Benchmarks;
 
 /// <summary>
 /// Whole-path throughput over one large capture: read, read+decode, read+decode+flows and the full
-/// analyze path with outputs, each the best of several runs on one thread, beside tcpdump reading the
-/// same file. Prints packets/s and MB/s (capture-file bytes per second).
+/// analyze path with outputs, each the best of several runs on one thread, beside two references run in
+/// the same process on the same file: a bare libpcap read loop (<c>pcap_next_ex</c>, the floor any
+/// pcap reader stands on) and <c>tcpdump -r FILE -w /dev/null</c>. Prints packets/s, MB/s (capture-file
+/// bytes per second), managed bytes allocated per packet, peak resident memory, and the ratios of the
+/// full analyze path to both references.
 /// </summary>
 internal static class Throughput
 {
+    private const string AnalyzeStage = "analyze (EVE + flow log)";
+    private const string LibPcapStage = "bare libpcap loop";
+    private const string TcpdumpStage = "tcpdump -r FILE -w /dev/null";
+
     public static int Run(string capture, int repeats)
     {
         var size = new FileInfo(capture).Length;
         Console.WriteLine($"capture: {capture} ({size / 1e6:F1} MB)");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        var peakResets = ResetPeakResident();
+        Console.WriteLine(peakResets
+            ? "peak RSS: per stage (heap compacted and VmHWM reset before each); in-process stages include the .NET runtime; tcpdump's is its own (GNU time)"
+            : "peak RSS: this kernel cannot reset VmHWM, so in-process figures are the process's peak so far; tcpdump's is its own (GNU time)");
+        Console.WriteLine("alloc: managed bytes allocated per run of the stage, and per packet (set-up such as read buffers and table growth included)");
         Console.WriteLine();
-        Console.WriteLine($"{"stage",-28} {"packets",12} {"seconds",9} {"packets/s",12} {"MB/s",9}");
+        Console.WriteLine($"{"stage",-30} {"packets",12} {"seconds",9} {"packets/s",12} {"MB/s",9} {"alloc MB",9} {"B/pkt",7} {"peak RSS MB",12}");
         var stages = new (string Name, Func<string, long> Body)[]
         {
+            (LibPcapStage, LibPcapLoop),
             ("read", ReadOnly),
             ("read+decode", ReadDecode),
             ("read+decode+flows", ReadDecodeFlows),
-            ("analyze (EVE + flow log)", FullAnalyze),
+            (AnalyzeStage, FullAnalyze),
         };
+        var rates = new Dictionary<string, double>();
         foreach (var (name, body) in stages)
         {
-            body(capture); // warm-up: JIT and page cache
+            try
+            {
+                body(capture); // warm-up: JIT and page cache
+            }
+            catch (DllNotFoundException)
+            {
+                Console.WriteLine($"{name,-30} libpcap not installed: apt-get install -y libpcap0.8");
+                continue;
+            }
+
+            // Memory an earlier stage left behind is returned first, so each stage's peak is its own.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            ResetPeakResident();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var best = double.MaxValue;
             long packets = 0;
             for (var i = 0; i < repeats; i++)
@@ -41,26 +69,139 @@ internal static class Throughput
                 best = Math.Min(best, clock.Elapsed.TotalSeconds);
             }
 
-            Print(name, packets, best, size);
+            var allocatedPerRun = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)repeats;
+            Print(name, packets, best, size, allocatedPerRun, PeakResidentBytes());
+            rates[name] = packets / best;
         }
 
         var tcpdump = TimeTool("tcpdump", ["-r", capture, "-w", "/dev/null"], repeats);
         if (tcpdump is { } t)
         {
             var packets = CountPackets(capture);
-            Print("tcpdump -r FILE -w /dev/null", packets, t, size);
+            Print(TcpdumpStage, packets, t, size, null, ToolPeakResidentBytes("tcpdump", ["-r", capture, "-w", "/dev/null"]));
+            rates[TcpdumpStage] = packets / t;
         }
         else
         {
             Console.WriteLine("tcpdump not installed: apt-get install -y tcpdump");
         }
 
+        Console.WriteLine();
+        Console.WriteLine("ratios (packets/s of the full analyze path ÷ the reference's; 0.50 = half as fast, i.e. twice the time):");
+        foreach (var reference in new[] { LibPcapStage, TcpdumpStage })
+        {
+            if (rates.TryGetValue(AnalyzeStage, out var analyze) && rates.TryGetValue(reference, out var r))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  full analyze ÷ {reference,-28} {analyze / r,6:F2}  ({r / analyze:F1}× the time)"));
+            }
+        }
+
         return 0;
     }
 
-    private static void Print(string name, long packets, double seconds, long size) =>
+    private static void Print(string name, long packets, double seconds, long size, double? allocatedPerRun, long? peakResident)
+    {
+        var perRun = allocatedPerRun is { } a ? (a / 1e6).ToString("F1", CultureInfo.InvariantCulture) : "-";
+        var perPacket = allocatedPerRun is { } b ? (b / Math.Max(1, packets)).ToString("F1", CultureInfo.InvariantCulture) : "-";
+        var peak = peakResident is { } p ? (p / 1048576.0).ToString("F1", CultureInfo.InvariantCulture) : "-";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-28} {packets,12:N0} {seconds,9:F3} {packets / seconds,12:N0} {size / 1e6 / seconds,9:F1}"));
+            $"{name,-30} {packets,12:N0} {seconds,9:F3} {packets / seconds,12:N0} {size / 1e6 / seconds,9:F1} {perRun,9} {perPacket,7} {peak,12}"));
+    }
+
+    /// <summary>
+    /// The bare libpcap read loop: open, <c>pcap_next_ex</c> until the end, close; each packet counted and
+    /// its <c>caplen</c> read, nothing else. What any libpcap-based reader costs before it looks at a byte.
+    /// </summary>
+    private static long LibPcapLoop(string capture)
+    {
+        var error = new byte[NativeMethods.PcapErrorBufferSize];
+        var handle = NativeMethods.PcapOpenOffline(capture, error);
+        if (handle == IntPtr.Zero)
+        {
+            throw new IOException($"pcap_open_offline: {System.Text.Encoding.UTF8.GetString(error).TrimEnd('\0')}");
+        }
+
+        long packets = 0;
+        long captured = 0;
+        try
+        {
+            while (NativeMethods.PcapNextEx(handle, out var header, out _) == 1)
+            {
+                captured += (uint)Marshal.ReadInt32(header, NativeMethods.PcapHeaderCaptureLength);
+                packets++;
+            }
+        }
+        finally
+        {
+            NativeMethods.PcapClose(handle);
+        }
+
+        return captured >= 0 ? packets : -1;
+    }
+
+    /// <summary>Resets this process's VmHWM to its current RSS (Linux 4.0+: <c>5</c> to /proc/self/clear_refs).</summary>
+    private static bool ResetPeakResident()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>This process's peak resident set (VmHWM in /proc/self/status), or null off Linux.</summary>
+    private static long? PeakResidentBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    var kilobytes = line["VmHWM:".Length..].Trim().Split(' ')[0];
+                    return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Peak resident set of one run of <paramref name="tool"/>, from GNU time's <c>%M</c> (Debian package
+    /// <c>time</c>); null without it. Not getrusage on our own children: Linux carries the forking process's
+    /// peak across exec, so a child of this process would report this process's peak.
+    /// </summary>
+    private static long? ToolPeakResidentBytes(string tool, string[] args)
+    {
+        const string GnuTime = "/usr/bin/time";
+        if (!File.Exists(GnuTime))
+        {
+            return null;
+        }
+
+        var psi = new ProcessStartInfo(GnuTime) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in (string[])["-f", "maxrss_kb=%M", tool, .. args])
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var lines = p.StandardError.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        p.WaitForExit();
+        var last = lines.Length > 0 ? lines[^1] : "";
+        return last.StartsWith("maxrss_kb=", StringComparison.Ordinal)
+               && long.TryParse(last["maxrss_kb=".Length..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kilobytes)
+            ? kilobytes * 1024
+            : null;
+    }
 
     private static long CountPackets(string capture)
     {

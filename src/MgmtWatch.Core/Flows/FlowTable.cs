@@ -45,6 +45,9 @@ internal sealed class FlowTable
     private readonly int[] _wheel = new int[WheelSize];
     private readonly ulong _seed;
     private readonly List<int> _due = [];
+
+    /// <summary>Orders due flows by end time; made once, as a lambda over <c>this</c> would allocate a delegate per bucket.</summary>
+    private readonly Comparison<int> _compareEnd;
     private FlowEntry[] _flows;
     private Slot[] _index;
     private int _indexMask;
@@ -71,6 +74,7 @@ internal sealed class FlowTable
         _interim = timeouts.Interim.Ticks * 100;
         MaxFlows = maxFlows;
         _isServerPort = isServerPort ?? (static _ => false);
+        _compareEnd = CompareEnd;
         _seed = (ulong)Random.Shared.NextInt64(); // defeats crafted hash collisions; output never depends on it
         var capacity = Math.Min(InitialCapacity, maxFlows);
         _flows = new FlowEntry[capacity];
@@ -604,7 +608,7 @@ internal sealed class FlowTable
 
         if (_due.Count > 1)
         {
-            _due.Sort((x, y) => CompareEnd(x, y));
+            _due.Sort(_compareEnd);
         }
 
         foreach (var due in _due)
