@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 using MgmtWatch.Core.Capture;
 using MgmtWatch.Core.Output;
@@ -116,12 +115,12 @@ internal static class FuzzTargets
         _ = reader.Error?.ToString();
     }
 
-    /// <summary>Frames of one link type through the whole pipeline.</summary>
-    internal static void Decoder(ReadOnlySpan<byte> input)
+    /// <summary>Frames of one link type through the whole pipeline; returns what the outputs hold.</summary>
+    internal static Rendered? Decoder(ReadOnlySpan<byte> input)
     {
         if (input.IsEmpty)
         {
-            return;
+            return null;
         }
 
         var linkType = LinkTypes[input[0] % LinkTypes.Length];
@@ -139,15 +138,38 @@ internal static class FuzzTargets
         }
 
         pipeline.Finish();
-        outputs.Check();
+        return outputs.Check();
     }
 
-    /// <summary>Payload records on an analyzer's port through the whole pipeline.</summary>
-    internal static void Analyzer(ushort port, bool tcp, bool alsoTcp, ReadOnlySpan<byte> input)
+    /// <summary>
+    /// Runs a conversation (records sent by the client or the server) to analyzer <paramref name="target"/>
+    /// in this target's input format, for tests that build inputs rather than mutate them.
+    /// </summary>
+    internal static Rendered Conversation(string target, bool tcp, params (bool FromServer, byte[] Payload)[] records)
+    {
+        var input = new List<byte> { (byte)(tcp ? 1 : 0) };
+        foreach (var (fromServer, payload) in records)
+        {
+            for (var at = 0; at == 0 || at < payload.Length; at += ushort.MaxValue)
+            {
+                var part = payload.AsSpan(at, Math.Min(ushort.MaxValue, payload.Length - at));
+                input.Add((byte)(fromServer ? 1 : 0));
+                input.Add((byte)(part.Length >> 8));
+                input.Add((byte)part.Length);
+                input.AddRange(part);
+            }
+        }
+
+        var a = Array.Find(Analyzers, a => a.Name == target);
+        return Analyzer(a.Port, a.Tcp, a.AlsoTcp, input.ToArray())!;
+    }
+
+    /// <summary>Payload records on an analyzer's port through the whole pipeline; returns what the outputs hold.</summary>
+    internal static Rendered? Analyzer(ushort port, bool tcp, bool alsoTcp, ReadOnlySpan<byte> input)
     {
         if (input.IsEmpty)
         {
-            return;
+            return null;
         }
 
         tcp |= alsoTcp && (input[0] & 1) != 0;
@@ -155,7 +177,7 @@ internal static class FuzzTargets
         var pipeline = outputs.Pipeline();
         var client = new Endpoint { Port = port == 67 ? (ushort)68 : (ushort)40000, Address = 0x0A00_0001, Sequence = 0x1000_0000 };
         var server = new Endpoint { Port = port, Address = 0x0A00_0009, Sequence = 0x7000_0000 };
-        var frame = new byte[14 + 20 + 20 + Mss];
+        var frame = new byte[14 + 20 + 8 + 65_507]; // the largest UDP datagram in an IPv4 packet
         var info = new PacketInfo { LinkType = LinkType.Ethernet, Timestamp = BaseTime };
 
         void Send(AnalysisPipeline p, ref PacketInfo i, ref Endpoint from, ref Endpoint to, byte flags, ReadOnlySpan<byte> payload, bool udp)
@@ -215,7 +237,7 @@ internal static class FuzzTargets
         }
 
         pipeline.Finish();
-        outputs.Check();
+        return outputs.Check();
     }
 
     /// <summary>
@@ -245,10 +267,14 @@ internal static class FuzzTargets
         return record;
     }
 
+    /// <summary>Longest string value an output may hold: the pipeline's cap on any text from the wire, plus its truncation mark.</summary>
+    internal const int MaxOutputString = Core.Analyzers.WireText.MaxFieldChars + 1;
+
     /// <summary>
     /// Checks what the outputs hold, so the fuzzer finds hostile output as well as crashes: every EVE and
-    /// flow-log line is one JSON object with no raw control character, and every Zeek TSV row has exactly
-    /// as many columns as its <c>#fields</c> line and no control character but the separators.
+    /// flow-log line is one JSON object whose strings (decoded) hold no control character, no bidirectional
+    /// override and nothing longer than <see cref="MaxOutputString"/>; every Zeek TSV row has exactly as many
+    /// columns as its <c>#fields</c> line and no byte outside printable ASCII but the separator.
     /// </summary>
     internal static void CheckOutputs(byte[] eve, byte[] flowsJson, byte[] flowsTsv)
     {
@@ -256,19 +282,13 @@ internal static class FuzzTargets
         {
             foreach (var line in Lines(output))
             {
-                foreach (var b in line)
-                {
-                    if (b < 0x20)
-                    {
-                        throw new InvalidOperationException("a JSON line holds a raw control character");
-                    }
-                }
-
-                using var doc = JsonDocument.Parse(line.ToArray());
+                using var doc = JsonDocument.Parse(line);
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 {
                     throw new InvalidOperationException("a JSON line is not an object");
                 }
+
+                CheckStrings(doc.RootElement);
             }
         }
 
@@ -282,9 +302,9 @@ internal static class FuzzTargets
                 {
                     tabs++;
                 }
-                else if (b < 0x20 || b == 0x7F)
+                else if (b is < 0x20 or > 0x7E)
                 {
-                    throw new InvalidOperationException("a TSV line holds a raw control character");
+                    throw new InvalidOperationException("a TSV line holds a byte outside printable ASCII");
                 }
             }
 
@@ -297,8 +317,72 @@ internal static class FuzzTargets
                 throw new InvalidOperationException("a TSV row has " + (tabs + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + " columns, not " + columns.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
         }
+    }
 
-        _ = Encoding.UTF8.GetCharCount(flowsTsv);
+    /// <summary>True for characters that must never reach a reader: C0 and C1 controls, DEL, bidirectional overrides and isolates, lone surrogates.</summary>
+    internal static bool IsHostile(string text, out int at)
+    {
+        for (at = 0; at < text.Length; at++)
+        {
+            var c = text[at];
+            if (c < 0x20 || c is >= '\u007F' and <= '\u009F' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
+            {
+                return true;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                if (char.IsHighSurrogate(c) && at + 1 < text.Length && char.IsLowSurrogate(text[at + 1]))
+                {
+                    at++;
+                    continue;
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void CheckStrings(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    CheckString(p.Name);
+                    CheckStrings(p.Value);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in e.EnumerateArray())
+                {
+                    CheckStrings(item);
+                }
+
+                break;
+            case JsonValueKind.String:
+                CheckString(e.GetString()!);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static void CheckString(string s)
+    {
+        if (s.Length > MaxOutputString)
+        {
+            throw new InvalidOperationException("an output string is " + s.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " characters long");
+        }
+
+        if (IsHostile(s, out var at))
+        {
+            throw new InvalidOperationException("an output string holds U+" + ((int)s[at]).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     private static List<byte[]> Lines(byte[] output)
@@ -319,6 +403,9 @@ internal static class FuzzTargets
 
         return lines;
     }
+
+    /// <summary>What the three outputs of one run hold (UTF-8).</summary>
+    internal sealed record Rendered(byte[] Eve, byte[] FlowsJson, byte[] FlowsTsv);
 
     /// <summary>One side of a conversation.</summary>
     internal struct Endpoint
@@ -344,10 +431,12 @@ internal static class FuzzTargets
         /// <summary>A pipeline with a small flow table (a fresh one per input: no state leaks between executions).</summary>
         public AnalysisPipeline Pipeline() => new(new PipelineOptions { MaxFlows = 64 }, _sink);
 
-        public void Check()
+        public Rendered Check()
         {
             Dispose();
-            CheckOutputs(_eve.ToArray(), _flows.ToArray(), File.ReadAllBytes(_tsvPath));
+            var rendered = new Rendered(_eve.ToArray(), _flows.ToArray(), File.ReadAllBytes(_tsvPath));
+            CheckOutputs(rendered.Eve, rendered.FlowsJson, rendered.FlowsTsv);
+            return rendered;
         }
 
         public void Dispose()
