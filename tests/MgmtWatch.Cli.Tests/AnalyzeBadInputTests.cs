@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Xunit;
 using MgmtWatch.Cli.Tests.Support;
 using MgmtWatch.Core.Tests.Support;
 
@@ -28,19 +30,69 @@ public class AnalyzeBadInputTests
     public void EveryMalformedCaptureEndsWithExit0Or3AndAClearMessage(string capture)
     {
         RepoPaths.SkipUnlessShared();
+        AssertAnalyzedCleanly(capture, capture);
+    }
+
+    /// <summary>
+    /// Real captures damaged by <see cref="CaptureMutator"/> (flipped bytes, cuts, absurd lengths, bad link types,
+    /// swapped magic) through the real executable: exit 0 or 3, one clean line per error, no exception trace,
+    /// valid outputs, bounded time. Ten per run here (each is a process); MutatedCaptureTests in the Core tests
+    /// runs a hundred per run in process. A failure names the capture and the seed.
+    /// </summary>
+    [Property(MaxTest = 10)]
+    public void DamagedCapturesEndWithExit0Or3AndAClearMessage(NonNegativeInt pick, int seed)
+    {
+        var originals = RepoPaths.RepoCaptures().Concat(RepoPaths.SharedCaptures(includeMalformed: false)).ToList();
+        var original = originals[pick.Get % originals.Count];
+        var damaged = TempFiles.Write(CaptureMutator.Mutate(File.ReadAllBytes(original), seed, out var applied), ".pcap");
+        AssertAnalyzedCleanly(damaged, $"{Path.GetFileName(original)} with seed {seed} ({applied})");
+    }
+
+    /// <summary>A file name is the user's, not the attacker's, but a directory of captures can hold anything: it is shown escaped.</summary>
+    [Fact]
+    public void FileNameWithEscapeSequencesIsShownEscaped()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mgmtwatch-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "evil\u001b[2J\u001b]0;owned\u0007.pcap");
+        File.WriteAllBytes(path, new PcapBuilder().Add(0, Frames.Udp("10.0.0.1", 1, "10.0.0.2", 2, [1])).ToPcap()[..30]);
+        var run = CliRunner.Run("analyze", path, "--eve", "none");
+        Assert.Equal(3, run.ExitCode);
+        Assert.DoesNotContain('\u001b', run.Stderr);
+        Assert.DoesNotContain('\u0007', run.Stderr);
+        Assert.Contains("evil\\x1b[2J\\x1b]0;owned\\x07.pcap: offset ", run.Stderr, StringComparison.Ordinal);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>Exit 0 or 3; on 3 one "mgmtwatch: error:" line naming the file and an offset; no trace, no control character; EVE and the flow log valid.</summary>
+    private static void AssertAnalyzedCleanly(string capture, string what)
+    {
         var eve = TempFiles.Create(".json");
-        var run = CliRunner.Run("analyze", capture, "--eve", eve);
+        var flows = TempFiles.Create(".log");
+        var run = CliRunner.RunIn(RepoPaths.Root, TimeSpan.FromSeconds(60), "analyze", capture, "--eve", eve, "--flows", flows);
         AssertNoStackTrace(run);
-        Assert.True(run.ExitCode is 0 or 3, $"exit {run.ExitCode}: {run.Stderr}");
+        Assert.True(run.ExitCode is 0 or 3, $"{what}: exit {run.ExitCode}: {run.Stderr}");
+        var errors = run.Stderr.Split('\n').Where(l => l.StartsWith("mgmtwatch: error: ", StringComparison.Ordinal)).ToList();
         if (run.ExitCode == 3)
         {
-            Assert.Contains($"mgmtwatch: error: {capture}: offset ", run.Stderr, StringComparison.Ordinal);
+            var error = Assert.Single(errors);
+            Assert.StartsWith($"mgmtwatch: error: {capture}: offset ", error, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(errors);
         }
 
+        Assert.DoesNotContain(run.Stderr, c => c < 0x20 && c is not ('\n' or '\r'));
         Assert.Contains("Read ", run.Stderr, StringComparison.Ordinal); // the summary is still written
         foreach (var line in File.ReadLines(eve))
         {
             Schemas.AssertEve(line);
+        }
+
+        foreach (var line in File.ReadLines(flows))
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.Object, System.Text.Json.JsonDocument.Parse(line).RootElement.ValueKind);
         }
     }
 

@@ -101,6 +101,11 @@ public class AnalyzeOutputTests
         var rows = lines.Where(l => !l.StartsWith('#')).ToList();
         Assert.Equal(4, rows.Count);
         Assert.All(rows, r => Assert.Equal(fields.Length - 1, r.Split('\t').Length));
+
+        // The analyzers' fields: one Zeek vector of name=value elements, as in the JSON flow log's mgmtwatch.* keys.
+        Assert.Equal("mgmtwatch.fields", fields[^1]);
+        Assert.Equal("vector[string]", lines[7].Split('\t')[^1]);
+        Assert.Contains(rows, r => r.Split('\t')[^1].Split(',').Contains("ipmi.version=2.0"));
     }
 
     [Fact]

@@ -218,6 +218,6 @@ internal static partial class AnalyzeCommand
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Traffic has drifted from the model's baseline: {Percent:0} % of flows are between hosts that never talked in it; retrain on a recent baseline ('mgmtwatch train')")]
     private static partial void LogDrift(ILogger logger, double percent);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "{Failures} events could not be written; the outputs are incomplete")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "{Failures} writes to the outputs failed; the outputs are incomplete")]
     private static partial void LogOutputLost(ILogger logger, long failures);
 }

@@ -29,12 +29,17 @@ internal static partial class MonitorCommand
     private static readonly Option<string?> Flows = new("--flows") { Description = "Flow log output file", HelpName = "FILE" };
     private static readonly Option<string?> MetricsListen = new("--metrics-listen") { Description = "Prometheus endpoint host:port (e.g. 127.0.0.1:9750)", HelpName = "HOST:PORT" };
     private static readonly Option<int?> StatsInterval = new("--stats-interval") { Description = "Seconds between EVE stats events (0: none)", HelpName = "SECONDS" };
+    private static readonly Option<string?> User = new("--user")
+    {
+        Description = "Become this user once the capture is open (needs root; outputs are then written as this user)",
+        HelpName = "NAME",
+    };
 
     public static Command Create()
     {
         var command = new Command("monitor", "Monitor a live interface (a tap or SPAN port): the sensor")
         {
-            Interface, Filter, SnapLength, NoPromisc, Model, Eve, Flows, MetricsListen, StatsInterval,
+            Interface, Filter, SnapLength, NoPromisc, Model, Eve, Flows, MetricsListen, StatsInterval, User,
         };
         command.Options.Add(PipelineSettings.Thresholds);
         command.Options.Add(PipelineSettings.Timeouts);
@@ -100,6 +105,13 @@ internal static partial class MonitorCommand
             LogWarning(logger, keyWarning);
         }
 
+        uint uid = 0, gid = 0;
+        if (!string.IsNullOrEmpty(settings.User) && !Privileges.TryLookUp(settings.User, out uid, out gid))
+        {
+            LogError(logger, $"no such user '{settings.User}' (--user, Monitor:User)");
+            return ExitCodes.Usage;
+        }
+
         AnomalyModel? model = null;
         if (!string.IsNullOrEmpty(settings.Model))
         {
@@ -133,6 +145,20 @@ internal static partial class MonitorCommand
 
         using (capture)
         {
+            // Root (or CAP_NET_RAW) was needed to open the capture, not to read from it: drop it before the
+            // host starts and any output file is opened, so files are created as the unprivileged user.
+            if (!string.IsNullOrEmpty(settings.User))
+            {
+                var dropError = Privileges.DropTo(uid, gid);
+                if (dropError is not null)
+                {
+                    LogError(logger, dropError);
+                    return ExitCodes.Capture;
+                }
+
+                LogDropped(logger, settings.User, uid, gid);
+            }
+
             ReopenableOutputs outputs;
             try
             {
@@ -216,6 +242,7 @@ internal static partial class MonitorCommand
         Set("Flows", parse.GetValue(Flows));
         Set("MetricsListen", parse.GetValue(MetricsListen));
         Set("StatsIntervalSeconds", parse.GetValue(StatsInterval)?.ToString(CultureInfo.InvariantCulture));
+        Set("User", parse.GetValue(User));
         Set("FingerprintKey", parse.GetValue(PipelineSettings.FingerprintKey));
         if (parse.GetResult(PipelineSettings.MaxFlows) is not null)
         {
@@ -291,4 +318,7 @@ internal static partial class MonitorCommand
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Capture open; now running as user {User} (uid {Uid}, gid {Gid})")]
+    private static partial void LogDropped(ILogger logger, string user, uint uid, uint gid);
 }

@@ -106,6 +106,10 @@ internal sealed partial class MonitorService : BackgroundService
         SensorMetrics.CaptureLag.Set(loop.LagSeconds);
         SensorMetrics.FlowsActive.Set(pipeline.ActiveFlows);
 
+        // Events reach the files within a second even on a quiet network (otherwise an alert could wait
+        // in memory for 64 KiB of other events), and a failing output is retried, counted and logged.
+        loop.Post(_ => outputs.Sink.Flush());
+
         var interval = _settings.StatsIntervalSeconds;
         if (interval > 0 && ++_ticks % interval == 0)
         {

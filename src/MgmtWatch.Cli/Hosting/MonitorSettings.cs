@@ -37,6 +37,12 @@ internal sealed class MonitorSettings
 
     public string? FingerprintKey { get; set; }
 
+    /// <summary>
+    /// User to become once the capture is open (root is needed only to open it); null to stay as started.
+    /// Under systemd the unit's User= and AmbientCapabilities= do the same without root at all.
+    /// </summary>
+    public string? User { get; set; }
+
     public List<string> Thresholds { get; set; } = [];
 
     public List<string> Timeouts { get; set; } = [];

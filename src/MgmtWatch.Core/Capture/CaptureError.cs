@@ -9,9 +9,12 @@ namespace MgmtWatch.Core.Capture;
 /// <param name="Message">What is wrong, in one sentence.</param>
 public sealed record CaptureError(string Source, long Offset, string Message)
 {
-    /// <summary>One line: <c>file: offset N: message</c>.</summary>
+    /// <summary>
+    /// One line: <c>file: offset N: message</c>, safe for a terminal or a log: a file name (or an operating
+    /// system message) holding control characters or bidirectional overrides is shown escaped, never obeyed.
+    /// </summary>
     public override string ToString() =>
-        Offset >= 0
+        Analyzers.WireText.Sanitize(Offset >= 0
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Source}: offset {Offset}: {Message}")
-            : $"{Source}: {Message}";
+            : $"{Source}: {Message}");
 }

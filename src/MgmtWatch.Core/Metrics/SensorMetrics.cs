@@ -45,7 +45,7 @@ public static class SensorMetrics
     public static readonly Counter Anomalies = Prometheus.Metrics.CreateCounter("mgmtwatch_anomalies_total", "Protocol anomalies written, by application protocol (decode for decoder anomalies).", "app_proto");
 
     /// <summary>Events that could not be written.</summary>
-    public static readonly Counter OutputFailures = Prometheus.Metrics.CreateCounter("mgmtwatch_output_failures_total", "Events an output failed to write (disk full, unwritable file).", "output");
+    public static readonly Counter OutputFailures = Prometheus.Metrics.CreateCounter("mgmtwatch_output_failures_total", "Writes an output failed to make (disk full, unwritable file); each may have held several events.", "output");
 
     /// <summary>Time spent scoring a flow.</summary>
     public static readonly Histogram ScoreDuration = Prometheus.Metrics.CreateHistogram(

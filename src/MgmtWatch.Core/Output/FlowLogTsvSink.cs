@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using MgmtWatch.Core.Analyzers;
 using MgmtWatch.Core.Decoding;
 
 namespace MgmtWatch.Core.Output;
@@ -16,7 +17,7 @@ public sealed class FlowLogTsvSink : IEventSink
         "ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto", "service", "duration",
         "orig_bytes", "resp_bytes", "conn_state", "local_orig", "local_resp", "missed_bytes", "history",
         "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes", "tunnel_parents", "ip_proto", "community_id",
-        "mgmtwatch.flow_id", "mgmtwatch.score", "mgmtwatch.model_id", "mgmtwatch.alerted",
+        "mgmtwatch.flow_id", "mgmtwatch.score", "mgmtwatch.model_id", "mgmtwatch.alerted", "mgmtwatch.fields",
     ];
 
     private static readonly string[] FieldTypes =
@@ -24,11 +25,14 @@ public sealed class FlowLogTsvSink : IEventSink
         "time", "string", "addr", "port", "addr", "port", "enum", "string", "interval",
         "count", "count", "string", "bool", "bool", "count", "string",
         "count", "count", "count", "count", "set[string]", "count", "string",
-        "count", "double", "string", "bool",
+        "count", "double", "string", "bool", "vector[string]",
     ];
 
+    /// <summary>Every column but the analyzer fields fits in this many bytes (addresses, numbers, fixed names).</summary>
+    private const int FixedColumnsMax = 1024;
+
     private readonly JsonLinesWriter _out;
-    private readonly byte[] _line = new byte[4096];
+    private byte[] _line = new byte[4096];
     private long _lastTime = long.MinValue;
     private bool _headerWritten;
 
@@ -47,6 +51,9 @@ public sealed class FlowLogTsvSink : IEventSink
         _lastTime = Math.Max(_lastTime, flow.End);
         var line = _line.AsSpan();
         var n = 0;
+
+        // Zeek's ASCII writer (threading/formatters/Ascii.cc) escapes every string so that no value can add
+        // a column or a row: ZeekString below. Addresses, numbers and the fixed names need no escaping.
         n += PacketTime.WriteSeconds(flow.Start, line[n..]);
         Tab(line, ref n);
         n += Append(line[n..], flow.UidUtf8);
@@ -61,7 +68,7 @@ public sealed class FlowLogTsvSink : IEventSink
         Tab(line, ref n);
         n += Text(line[n..], IpProtocol.ZeekName(flow.Protocol));
         Tab(line, ref n);
-        n += Text(line[n..], flow.Service ?? "-");
+        n += ZeekString(line[n..], flow.Service, inContainer: false);
         Tab(line, ref n);
         var duration = flow.End - flow.Start;
         if (duration > 0)
@@ -113,9 +120,11 @@ public sealed class FlowLogTsvSink : IEventSink
         }
 
         Tab(line, ref n);
-        n += Text(line[n..], flow.ModelId is null ? "-" : Sanitize(flow.ModelId));
+        n += ZeekString(line[n..], flow.ModelId is null ? null : WireText.Sanitize(flow.ModelId, 256), inContainer: false);
         Tab(line, ref n);
         n += Text(line[n..], flow.Alerted ? "T" : "F");
+        Tab(line, ref n);
+        n += Fields(ref line, n, flow.Fields);
         _out.WriteLine(line[..n]);
     }
 
@@ -135,7 +144,98 @@ public sealed class FlowLogTsvSink : IEventSink
     private static string ZeekDate(long ns) =>
         DateTimeOffset.FromUnixTimeMilliseconds(ns / 1_000_000).UtcDateTime.ToString("yyyy-MM-dd-HH-mm-ss", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string Sanitize(string s) => s.Replace('\t', ' ').Replace('\n', ' ');
+    /// <summary>
+    /// The analyzer fields as one Zeek <c>vector[string]</c> of <c>name=value</c> elements joined by the set
+    /// separator, or the unset field when there are none. Grows the line buffer as needed: each value is
+    /// at most <see cref="WireText.MaxFieldChars"/> characters (the pipeline cuts longer ones), but a flow
+    /// may have a dozen.
+    /// </summary>
+    private int Fields(ref Span<byte> line, int n, List<KeyValuePair<string, string>> fields)
+    {
+        if (fields.Count == 0)
+        {
+            return Text(line[n..], "-");
+        }
+
+        var start = n;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var (name, value) = fields[i];
+
+            // Escaping makes a byte at most four ("\xHH"); a UTF-16 character is at most three UTF-8 bytes.
+            var worst = 1 + (12 * (name.Length + 1 + value.Length));
+            if (line.Length - n < worst)
+            {
+                Array.Resize(ref _line, Math.Max(_line.Length * 2, n + worst + FixedColumnsMax));
+                line = _line.AsSpan();
+            }
+
+            if (i > 0)
+            {
+                line[n++] = (byte)',';
+            }
+
+            n += ZeekString(line[n..], name + "=" + value, inContainer: true);
+        }
+
+        return n - start;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as Zeek's ASCII writer does: unset as <c>-</c>, empty as <c>(empty)</c>,
+    /// a value that would read as either with its first character escaped, and every byte of its UTF-8 that
+    /// is not printable ASCII (the tab separator among them) as <c>\xHH</c>; inside a set or vector the set
+    /// separator <c>,</c> too. Returns the bytes written.
+    /// </summary>
+    internal static int ZeekString(Span<byte> d, string? value, bool inContainer)
+    {
+        if (value is null)
+        {
+            d[0] = (byte)'-';
+            return 1;
+        }
+
+        if (value.Length == 0)
+        {
+            return Text(d, "(empty)");
+        }
+
+        var n = 0;
+        var escapeFirst = value is "-" or "(empty)";
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < value.Length; i++)
+        {
+            int count;
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                count = Encoding.UTF8.GetBytes(value.AsSpan(i, 2), utf8);
+                i++;
+            }
+            else
+            {
+                count = Encoding.UTF8.GetBytes(value.AsSpan(i, 1), utf8); // a lone surrogate becomes U+FFFD
+            }
+
+            for (var j = 0; j < count; j++)
+            {
+                var b = utf8[j];
+                if (b is < 0x20 or > 0x7E || (inContainer && b == (byte)',') || (escapeFirst && n == 0))
+                {
+                    const string Hex = "0123456789abcdef";
+                    d[n++] = (byte)'\\';
+                    d[n++] = (byte)'x';
+                    d[n++] = (byte)Hex[b >> 4];
+                    d[n++] = (byte)Hex[b & 0xF];
+                }
+                else
+                {
+                    d[n++] = b;
+                }
+            }
+        }
+
+        return n;
+    }
 
     private static void Tab(Span<byte> line, ref int n) => line[n++] = (byte)'\t';
 

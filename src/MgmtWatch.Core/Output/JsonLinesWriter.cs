@@ -23,6 +23,7 @@ public sealed class JsonLinesWriter : IDisposable
     private readonly Utf8JsonWriter _json;
     private readonly bool _ownsStream;
     private Stream _stream;
+    private bool _brokenLine;
 
     /// <summary>Writes to <paramref name="path"/>, or to standard output when it is "-".</summary>
     public JsonLinesWriter(string path, bool append = false)
@@ -109,6 +110,7 @@ public sealed class JsonLinesWriter : IDisposable
         Flush();
         _stream.Dispose();
         _stream = OpenFile(Path, append: true);
+        _brokenLine = false; // a broken line belonged to the file that was rotated away
     }
 
     private void WriteOut()
@@ -118,14 +120,49 @@ public sealed class JsonLinesWriter : IDisposable
             return;
         }
 
+        var before = -1L;
         try
         {
+            if (_brokenLine)
+            {
+                _stream.Write("\n"u8);
+                _brokenLine = false;
+            }
+
+            before = _stream.CanSeek ? _stream.Position : -1;
             _stream.Write(_buffer.WrittenSpan);
+        }
+        catch (IOException)
+        {
+            // A full disk takes what fits: the file now ends inside a record, and the next record appended
+            // after the disk is freed would share its line and break both for every reader. Cut the file back
+            // to its last complete line; where that cannot be done (a pipe, or truncation fails too), end the
+            // broken line before the next write so that every later line parses.
+            if (before < 0 || !TryTruncate(before))
+            {
+                _brokenLine = true;
+            }
+
+            throw;
         }
         finally
         {
             // Whatever happened, the buffer must not grow without bound (a full disk on a sensor).
             _buffer.ResetWrittenCount();
+        }
+    }
+
+    private bool TryTruncate(long length)
+    {
+        try
+        {
+            _stream.SetLength(length);
+            _stream.Position = length;
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

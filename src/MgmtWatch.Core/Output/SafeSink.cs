@@ -26,7 +26,7 @@ public sealed partial class SafeSink : IEventSink
         _kind = kind;
     }
 
-    /// <summary>Events that could not be written.</summary>
+    /// <summary>Writes that failed (an event, or a flush of several buffered events).</summary>
     public long Failures { get; private set; }
 
     /// <inheritdoc/>
@@ -113,14 +113,15 @@ public sealed partial class SafeSink : IEventSink
     {
         Failures++;
         Metrics.SensorMetrics.OutputFailures.WithLabels(_kind).Inc();
+        // The first failure is always logged (now − long.MinValue would overflow and hide it), then at most one a minute.
         var now = Environment.TickCount64;
-        if (now - _lastLogged >= 60_000)
+        if (_lastLogged == long.MinValue || now - _lastLogged >= 60_000)
         {
             _lastLogged = now;
             LogWriteFailed(_logger, _name, Failures, ex.Message);
         }
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Writing {Output} failed ({Failures} events lost so far): {Reason}")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Writing {Output} failed ({Failures} failed writes so far; the events they held are lost): {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, string output, long failures, string reason);
 }

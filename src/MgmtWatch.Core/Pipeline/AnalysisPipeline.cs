@@ -271,8 +271,8 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             Signature = request.Signature.Message,
             Category = request.Signature.Category,
             Severity = request.Signature.Severity,
-            Description = request.Description,
-            Evidence = request.Evidence,
+            Description = WireText.Sanitize(request.Description),
+            Evidence = SanitizeEvidence(request.Evidence),
             Uid = uid,
             Flow = counters,
             Score = request.Score,
@@ -447,6 +447,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         {
             var analyzer = _analyzers[f.Service];
             analyzer.OnFlowEnd(flow, reason != FlowEndReason.Interim, r.Fields, _context);
+            SanitizeFields(r.Fields);
             if ((f.Flags & FlowFlags.ServiceConfirmed) != 0)
             {
                 r.Service = analyzer.Name;
@@ -498,6 +499,47 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             _summary.Talkers.Add(r.OrigHost, bytes);
             _summary.Talkers.Add(r.RespHost, bytes);
         }
+    }
+
+    /// <summary>
+    /// The one gate every analyzer's text passes on its way out: whatever an analyzer forgot, no field value
+    /// reaches EVE, the flow log or a terminal with a control character or beyond
+    /// <see cref="WireText.MaxFieldChars"/> (per flow, not per packet; no allocation for values already safe).
+    /// </summary>
+    private static void SanitizeFields(List<KeyValuePair<string, string>> fields)
+    {
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var (name, value) = fields[i];
+            var safe = WireText.Sanitize(value);
+            if (!ReferenceEquals(safe, value))
+            {
+                fields[i] = new(name, safe);
+            }
+        }
+    }
+
+    /// <summary>Alert evidence through the same gate as flow fields; the list is copied only when a value changes.</summary>
+    private static IReadOnlyList<KeyValuePair<string, string>>? SanitizeEvidence(IReadOnlyList<KeyValuePair<string, string>>? evidence)
+    {
+        if (evidence is null)
+        {
+            return null;
+        }
+
+        List<KeyValuePair<string, string>>? copy = null;
+        for (var i = 0; i < evidence.Count; i++)
+        {
+            var (name, value) = evidence[i];
+            var safe = WireText.Sanitize(value);
+            if (!ReferenceEquals(safe, value))
+            {
+                copy ??= [.. evidence];
+                copy[i] = new(name, safe);
+            }
+        }
+
+        return copy ?? evidence;
     }
 
     private static float StdDev(float m2, long count) => count > 1 ? MathF.Sqrt(Math.Max(0, m2) / (count - 1)) : 0;

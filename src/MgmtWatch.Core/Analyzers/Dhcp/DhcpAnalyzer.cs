@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
 using MgmtWatch.Core.Decoding;
 
 namespace MgmtWatch.Core.Analyzers.Dhcp;
@@ -13,7 +12,7 @@ namespace MgmtWatch.Core.Analyzers.Dhcp;
 /// </summary>
 public sealed class DhcpAnalyzer : IProtocolAnalyzer
 {
-    /// <summary>Host name and vendor class are cut to this many characters in the flow record (options hold at most 255 octets).</summary>
+    /// <summary>Host name and vendor class are cut after this many octets in the flow record (options hold at most 255).</summary>
     public const int MaxTextChars = 128;
 
     private static readonly string[] MessageTypeNames =
@@ -161,33 +160,11 @@ public sealed class DhcpAnalyzer : IProtocolAnalyzer
     }
 
     /// <summary>
-    /// Option text for output: trailing NULs dropped (some clients terminate C-style), printable ASCII as is,
-    /// any other octet and the backslash as <c>\xHH</c> (Zeek's escaping), at most <see cref="MaxTextChars"/>.
+    /// Option text for output: trailing NULs dropped (some clients terminate C-style), then escaped and cut
+    /// by <see cref="WireText.Escape"/> (printable ASCII as is, any other octet and the backslash as <c>\xHH</c>,
+    /// as Zeek writes them) from at most <see cref="MaxTextChars"/> octets.
     /// </summary>
-    internal static string Text(ReadOnlySpan<byte> value)
-    {
-        value = value.TrimEnd((byte)0);
-        var sb = new StringBuilder(Math.Min(value.Length, MaxTextChars));
-        foreach (var b in value)
-        {
-            var printable = b is >= 0x20 and < 0x7F and not (byte)'\\';
-            if (sb.Length + (printable ? 1 : 4) > MaxTextChars)
-            {
-                break; // never cut an escape in half
-            }
-
-            if (printable)
-            {
-                sb.Append((char)b);
-            }
-            else
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"\\x{b:x2}");
-            }
-        }
-
-        return sb.ToString();
-    }
+    internal static string Text(ReadOnlySpan<byte> value) => WireText.Escape(value.TrimEnd((byte)0), MaxTextChars);
 
     private static string Mac(ulong mac) => string.Create(17, mac, static (span, value) =>
     {
