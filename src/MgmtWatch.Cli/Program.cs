@@ -48,6 +48,7 @@ public static class Program
         var root = new RootCommand("MgmtWatch: anomaly detection for server management (BMC) networks");
         GlobalOptions.AddTo(root);
         root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 }
