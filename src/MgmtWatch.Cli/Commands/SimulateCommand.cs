@@ -209,6 +209,11 @@ internal static partial class SimulateCommand
             LogUsage(logger, $"writing failed: {ex.Message}");
             return ExitCodes.InternalError;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        {
+            LogInternal(logger, ex);
+            return ExitCodes.InternalError;
+        }
         finally
         {
             await pcap.DisposeAsync().ConfigureAwait(false);
@@ -238,4 +243,7 @@ internal static partial class SimulateCommand
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "{Reason}")]
     private static partial void LogUsage(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "simulation failed (a bug; please report it with the command line)")]
+    private static partial void LogInternal(ILogger logger, Exception exception);
 }

@@ -39,15 +39,15 @@ internal static class AdminPlanner
                 if (t >= site.Start && !bmc.OutageOverlaps(t, up))
                 {
                     bmc.AddOutage(new Outage(down, up, OutageReason.FirmwareUpdate));
-                    site.AdminPlan.Add(new AdminSession(t, upload, jump, bmc, AdminSessionKind.FirmwareUpdate, r.Pick(site.Admins), index++));
+                    site.AdminPlan.Add(new AdminSession(t, upload, jump, bmc, AdminSessionKind.FirmwareUpdate, r.Pick(site.Admins), index++, size));
                 }
 
                 t = up + r.Seconds(60, 300);
             }
         }
 
-        // Interactive sessions on weekdays 08:00–18:00 local: a busy site sees about one per six BMCs a day.
-        var perDay = Math.Clamp(site.Bmcs.Count / 6.0, 1.0, 60.0);
+        // Interactive sessions on weekdays 08:00–18:00 local: a busy site sees about one per five BMCs a day.
+        var perDay = Math.Clamp(site.Bmcs.Count / 5.0, 1.0, 80.0);
         var perHour = perDay / 10.0;
         for (var hour = site.Start - (site.Start % SimTime.Hour); hour < site.End; hour += SimTime.Hour)
         {

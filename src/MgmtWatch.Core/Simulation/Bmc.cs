@@ -59,6 +59,9 @@ internal sealed class Bmc(string name, uint ip, byte[] mac, bool local) : Host(n
     /// <summary>True when the BMC takes its address by DHCP; false for a static address.</summary>
     public bool Dhcp { get; set; }
 
+    /// <summary>True when the BMC is configured with server names (it resolves them); false for addresses.</summary>
+    public bool UsesDns { get; set; }
+
     /// <summary>True for ntpd-style clients that send from port 123; false for SNTP clients using an ephemeral port.</summary>
     public required bool NtpFromPort123 { get; init; }
 
@@ -71,6 +74,9 @@ internal sealed class Bmc(string name, uint ip, byte[] mac, bool local) : Host(n
 
     /// <summary>Typical command processing time of this BMC (ms): old BMCs are slow.</summary>
     public required double ProcessingMs { get; init; }
+
+    /// <summary>The web server's certificate (DER), made on first use.</summary>
+    public byte[]? Certificate { get; set; }
 
     /// <summary>Outages in time order (reboots, firmware flashes). Fixed before generation starts.</summary>
     public List<Outage> Outages { get; } = [];

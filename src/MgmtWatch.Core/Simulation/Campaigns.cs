@@ -16,7 +16,16 @@ internal static class Campaigns
 
             Campaign campaign = name switch
             {
-                _ => throw new NotSupportedException(name),
+                "implant-beacon" => new ImplantBeacon(site),
+                "dns-tunnel" => new DnsTunnel(site),
+                "exfiltration" => new Exfiltration(site),
+                "rakp-hash-harvest" => new RakpHashHarvest(site),
+                "cipher-zero" => new CipherZero(site),
+                "asf-scan" => new AsfScan(site),
+                "snmp-guess" => new SnmpGuess(site),
+                "lateral-movement" => new LateralMovement(site),
+                "kvm-new-host" => new KvmNewHost(site),
+                _ => new FirmwarePushUnusual(site),
             };
             campaign.Prepare(earliest);
             list.Add(campaign);

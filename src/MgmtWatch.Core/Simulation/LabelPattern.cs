@@ -14,6 +14,9 @@ internal sealed class LabelPattern(string campaign, string attack, string protoc
 
     public string Campaign => campaign;
 
+    /// <summary>The source port, when it is only known once the behaviour picked it (null: any).</summary>
+    public int? SourcePort { get; set; } = sourcePort;
+
     public void Observe(long time)
     {
         if (time < First)
@@ -34,7 +37,7 @@ internal sealed class LabelPattern(string campaign, string attack, string protoc
         SimTime.ToDateTimeOffset(Last),
         protocol,
         source.IpText,
-        sourcePort,
+        SourcePort,
         destination ?? destinationHost!.IpText,
         destinationPort,
         description);

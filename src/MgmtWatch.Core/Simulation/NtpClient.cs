@@ -31,6 +31,7 @@ internal static class NtpClient
                 burst = r.Chance(0.5) ? 8 : 4;
                 exponent = 6;
                 settled = 0;
+                previous = outage.UpAt;
                 continue;
             }
 

@@ -56,6 +56,12 @@ internal sealed class Scheduler
         {
             var wire = stream.Wire;
             Now = key.Time;
+            if (wire.Length == 0)
+            {
+                Advance(stream); // a timer, not a frame
+                continue;
+            }
+
             var captured = Math.Min(wire.Length, snapLength);
             writer.Write(key.Time * 1000, wire.Frame.AsSpan(0, captured), wire.Length);
             wire.Pattern?.Observe(key.Time);

@@ -66,6 +66,12 @@ internal sealed class Site
 
     public required IReadOnlyList<Bmc> Bmcs { get; init; }
 
+    /// <summary>TTL the resolver gives internal names (s).</summary>
+    public required uint DnsTtl { get; init; }
+
+    /// <summary>Community BMCs send traps with.</summary>
+    public required string TrapCommunity { get; init; }
+
     /// <summary>Lease time of BMCs on DHCP (µs).</summary>
     public required long DhcpLease { get; init; }
 

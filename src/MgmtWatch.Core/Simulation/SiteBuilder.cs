@@ -31,6 +31,32 @@ internal static class SiteBuilder
     public static Site Build(SimulationOptions options)
     {
         var r = RandomStreams.Create(options.Seed, "site/layout");
+
+        // The site's habits come from their own stream, so that they do not depend on how many BMCs or
+        // pollers the options ask for: the same seed is the same organisation at any size.
+        var habits = RandomStreams.Create(options.Seed, "site/habits");
+        var domain = habits.Pick(Domains);
+        var utcOffset = TimeSpan.FromHours(habits.Pick(UtcOffsets));
+        var changeDay = habits.Pick([DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Saturday]);
+        var changeStart = habits.Pick([19, 20, 21, 22]);
+        var changeHours = habits.Next(2, 5);
+        var sitePrefix = habits.Pick(["fra1", "ams2", "dal3", "sjc1", "lhr4", "nrt1", "syd2", "iad5"]);
+        var lease = habits.Pick([SimTime.Hour, 4 * SimTime.Hour, 12 * SimTime.Hour, SimTime.Day]);
+        var drawnPollers = habits.Next(2, 5);
+        var dnsPolicy = habits.Next(3); // 0 addresses only, 1 names everywhere, 2 mixed
+        var dnsTtl = habits.Pick([300u, 900u, 3600u]);
+        var trapCommunity = habits.Chance(0.5) ? "public" : "traps-" + habits.Next(100, 999).ToString(CultureInfo.InvariantCulture);
+        var adminCount = habits.Next(2, 6);
+        var admins = new List<string>();
+        while (admins.Count < adminCount)
+        {
+            var a = habits.Pick(AdminNames);
+            if (!admins.Contains(a))
+            {
+                admins.Add(a);
+            }
+        }
+
         var start = SimTime.FromDateTimeOffset(options.Start);
         var end = start + (long)(options.Duration.Ticks / 10);
 
@@ -74,8 +100,6 @@ internal static class SiteBuilder
         var gatewayIp = r.Chance(0.8) ? subnet + 1 : subnet + size - 2;
         var gateway = new Host("gw", gatewayIp, Mac(r, r.Pick(RouterOuis)), HostRole.Gateway, 255, local: true);
         used.Add(gatewayIp);
-        var domain = r.Pick(Domains);
-        var sitePrefix = r.Pick(["fra1", "ams2", "dal3", "sjc1", "lhr4", "nrt1", "syd2", "iad5"]);
 
         var hosts = new List<Host>();
         var nextInfra = 2u;
@@ -116,7 +140,7 @@ internal static class SiteBuilder
         ushort ldapPort = r.Chance(0.6) ? (ushort)389 : (ushort)636;
 
         // Pollers and their software.
-        var pollerCount = options.Pollers ?? r.Next(2, 5);
+        var pollerCount = options.Pollers ?? drawnPollers;
         var pollers = new List<Host>();
         var pollersLocal = r.Chance(0.6);
         for (var i = 0; i < pollerCount; i++)
@@ -208,20 +232,10 @@ internal static class SiteBuilder
             };
             var bmc = BmcFactory.Create(br, vendor, i, address, true, naming, sitePrefix, siteUsers);
             bmc.Dhcp = dhcpPolicy == 1 || (dhcpPolicy == 2 && br.Chance(0.5));
+            bmc.UsesDns = dnsPolicy == 1 || (dnsPolicy == 2 && br.Chance(0.5));
             used.Add(address);
             bmcs.Add(bmc);
             address++;
-        }
-
-        var admins = new List<string>();
-        var adminCount = r.Next(2, 6);
-        while (admins.Count < adminCount)
-        {
-            var a = r.Pick(AdminNames);
-            if (!admins.Contains(a))
-            {
-                admins.Add(a);
-            }
         }
 
         var domainParts = domain.Split('.');
@@ -232,10 +246,10 @@ internal static class SiteBuilder
             End = end,
             BulkScale = options.BulkScale,
             Domain = domain,
-            UtcOffset = TimeSpan.FromHours(r.Pick(UtcOffsets)),
-            ChangeDay = r.Pick([DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Saturday]),
-            ChangeStartHour = r.Pick([19, 20, 21, 22]),
-            ChangeHours = r.Next(2, 5),
+            UtcOffset = utcOffset,
+            ChangeDay = changeDay,
+            ChangeStartHour = changeStart,
+            ChangeHours = changeHours,
             SubnetBase = subnet,
             PrefixLength = prefix,
             HostNetworkBase = hostNet,
@@ -253,7 +267,9 @@ internal static class SiteBuilder
             JumpHosts = jumps,
             Admins = admins,
             Bmcs = bmcs,
-            DhcpLease = r.Pick([SimTime.Hour, 4 * SimTime.Hour, 12 * SimTime.Hour, SimTime.Day]),
+            DhcpLease = lease,
+            DnsTtl = dnsTtl,
+            TrapCommunity = trapCommunity,
             UsedAddresses = used,
         };
 

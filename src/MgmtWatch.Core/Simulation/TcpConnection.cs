@@ -120,6 +120,9 @@ internal sealed class TcpConnection
         long sent = 0;
         var segments = 0;
 
+        // Pending delayed ACKs of the sender ride on its data instead.
+        DropAcksAfter(t, fromServer: !fromClient);
+
         // Segment spacing: the pacing rate, or 1 Gbit/s serialisation (12 µs per full frame) at least.
         var gap = rate > 0 ? Math.Max(12L, (long)(Wire.Mss / rate * SimTime.Second)) : 12L;
         while (sent < total)
@@ -236,6 +239,9 @@ internal sealed class TcpConnection
             ClientSeq++;
         }
     }
+
+    /// <summary>Moves the connection's clock forward by a pause in which nothing is sent.</summary>
+    public void Advance(long pause) => Now += pause;
 
     /// <summary>An abort: RST from one side (a scanner's half-open probe, a killed client).</summary>
     public IEnumerable<long> Reset(Wire w, long t, bool fromClient)

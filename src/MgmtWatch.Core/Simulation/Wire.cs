@@ -57,6 +57,7 @@ internal sealed class Wire
         _ipId = ipIdStart;
         Pattern = null;
         Length = 0;
+        Time = 0;
     }
 
     /// <summary>A UDP datagram whose payload is already in <see cref="UdpPayload"/>.</summary>
@@ -176,11 +177,19 @@ internal sealed class Wire
         return Done(time, 60);
     }
 
+    /// <summary>No frame: the behaviour only waits until <paramref name="time"/> (the scheduler writes nothing).</summary>
+    public long Timer(long time) => Done(time, 0);
+
+    /// <summary>
+    /// Records the frame. A behaviour that interleaves several conversations (a login that makes the BMC
+    /// query LDAP and write syslog in between) may compute a time just before its previous frame; the
+    /// frame is then sent right after it, which keeps every behaviour's frames in order by construction.
+    /// </summary>
     private long Done(long time, int length)
     {
-        Time = time;
+        Time = Math.Max(time, Time);
         Length = length;
-        return time;
+        return Time;
     }
 
     private static void Ethernet(Span<byte> f, byte[] src, byte[] dst, ushort etherType)
