@@ -72,6 +72,9 @@ internal sealed class Bmc(string name, uint ip, byte[] mac, bool local) : Host(n
 
     public required string SysObjectId { get; init; }
 
+    /// <summary>An overloaded or failing BMC: slow answers and some unanswered requests (client retransmissions).</summary>
+    public bool Slow { get; init; }
+
     /// <summary>Typical command processing time of this BMC (ms): old BMCs are slow.</summary>
     public required double ProcessingMs { get; init; }
 

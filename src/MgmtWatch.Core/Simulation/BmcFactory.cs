@@ -84,7 +84,10 @@ internal static class BmcFactory
         mac.CopyTo(engine, 5);
 
         var modern = r.Chance(0.7);
-        return vendor switch
+
+        // A few BMCs in any fleet answer slowly and drop requests (a busy or failing controller).
+        var slow = r.Chance(0.08);
+        var bmc = vendor switch
         {
             BmcVendor.Supermicro => new Bmc(name, ip, mac, local)
             {
@@ -217,7 +220,36 @@ internal static class BmcFactory
                 ProcessingMs = r.Uniform(2, 12),
             },
         };
+        return slow ? Slower(bmc) : bmc;
     }
+
+    private static Bmc Slower(Bmc b) => new(b.Name, b.Ip, b.Mac, b.Local)
+    {
+        Vendor = b.Vendor,
+        Index = b.Index,
+        Serial = b.Serial,
+        Guid = b.Guid,
+        Users = b.Users,
+        SupportsSuite17 = b.SupportsSuite17,
+        LanChannel = b.LanChannel,
+        AuthTypeSupport = b.AuthTypeSupport,
+        LoginStatus = b.LoginStatus,
+        SensorCount = b.SensorCount,
+        SelEntries = b.SelEntries,
+        SshBanner = b.SshBanner,
+        CertificateName = b.CertificateName,
+        CertificateOrganization = b.CertificateOrganization,
+        TlsMaxVersion = b.TlsMaxVersion,
+        KvmPort = b.KvmPort,
+        KvmIsRfb = b.KvmIsRfb,
+        VirtualMediaPort = b.VirtualMediaPort,
+        NtpFromPort123 = b.NtpFromPort123,
+        SnmpEngineId = b.SnmpEngineId,
+        SysDescr = b.SysDescr,
+        SysObjectId = b.SysObjectId,
+        ProcessingMs = b.ProcessingMs * 4,
+        Slow = true,
+    };
 
     /// <summary>A random password (printable, 10–16 characters); never written anywhere but into HMACs.</summary>
     public static string Password(Random r)

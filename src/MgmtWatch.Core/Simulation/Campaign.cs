@@ -39,8 +39,10 @@ internal abstract class Campaign
     /// <summary>Chooses the campaign's time span inside [<paramref name="earliest"/>, site end), then prepares.</summary>
     public void Prepare(long earliest)
     {
+        // A campaign longer than the time left is cut to nine tenths of it, so that it still starts at a
+        // seeded moment rather than exactly at the earliest allowed instant.
         var available = Site.End - earliest;
-        Length = Math.Min(NominalLength(available), available);
+        Length = Math.Min(NominalLength(available), available * 9 / 10);
         Start = earliest + Random.Micros(0, Math.Max(1, available - Length));
         PrepareTargets();
     }
@@ -64,6 +66,15 @@ internal abstract class Campaign
         var p = new LabelPattern(Id, Attack, protocol, source, sourcePort, destinationPrefix, null, destinationPort, description);
         Patterns.Add(p);
         return p;
+    }
+
+    /// <summary>A BMC for this campaign, preferring one no other campaign has chosen.</summary>
+    protected Bmc PickBmc()
+    {
+        var free = Site.Bmcs.Where(b => !Site.AttackTargets.Contains(b)).ToList();
+        var bmc = free.Count > 0 ? Random.Pick(free) : Random.Pick(Site.Bmcs);
+        Site.AttackTargets.Add(bmc);
+        return bmc;
     }
 
     /// <summary>A rogue device on the management VLAN: a free address, a laptop-ish MAC.</summary>

@@ -7,7 +7,10 @@ internal static class Campaigns
     {
         var list = new List<Campaign>();
         var earliest = site.Start + (options.AttackStart is { } s ? s.Ticks / 10 : (site.End - site.Start) / 10);
-        foreach (var name in AttackCatalog.Names)
+        // The malicious flash is prepared first: it takes its BMC down, so the other campaigns then prefer
+        // other BMCs. Each campaign draws from its own stream, so the order changes no other choice.
+        var order = AttackCatalog.Names.Where(n => n == "firmware-push-unusual").Concat(AttackCatalog.Names.Where(n => n != "firmware-push-unusual"));
+        foreach (var name in order)
         {
             if (!options.Attacks.Contains(name, StringComparer.Ordinal))
             {
@@ -31,6 +34,7 @@ internal static class Campaigns
             list.Add(campaign);
         }
 
+        list.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         return list;
     }
 }

@@ -17,7 +17,7 @@ internal sealed class CipherZero(Site site) : Campaign(site, "cipher-zero")
     protected override void PrepareTargets()
     {
         _attacker = Random.Chance(0.5) ? NewLocalHost("rogue-box") : NewHostNetworkHost("compromised-host");
-        _bmc = Random.Pick(Site.Bmcs);
+        _bmc = PickBmc();
         _bmc.AcceptsCipherZero = true;
         _pattern = Pattern("udp", _attacker, null, _bmc, 623, $"ipmitool -C 0 from {_attacker.IpText}: cipher suite 0 accepted, cleartext user list and Set User Password");
         Summary = $"{_attacker.IpText} -> {_bmc.Name} from {SimTime.Iso(Start)}";

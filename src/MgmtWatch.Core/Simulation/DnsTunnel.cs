@@ -21,7 +21,7 @@ internal sealed class DnsTunnel(Site site) : Campaign(site, "dns-tunnel")
 
     protected override void PrepareTargets()
     {
-        _bmc = Random.Pick(Site.Bmcs);
+        _bmc = PickBmc();
         _port = (ushort)Random.Next(_bmc.EphemeralMin, _bmc.EphemeralMax + 1);
         _bmc.ReservedPorts.Add(_port);
         _domain = "t." + Random.Pick(["cdn-metrics", "upd-sync", "telemetry-edge", "static-assets"]) + Random.Next(10, 99).ToString(CultureInfo.InvariantCulture) + ".example";
@@ -46,7 +46,8 @@ internal sealed class DnsTunnel(Site site) : Campaign(site, "dns-tunnel")
         {
             // A burst (data moving) or a quiet poll for commands.
             var burst = r.Chance(0.4);
-            var count = burst ? r.Next(50, 600) : 1;
+            // Data moving through DNS is a bulk transfer too: --bulk-scale shrinks the bursts (never below 20 queries).
+            var count = burst ? Math.Max(20, (int)(r.Next(50, 600) * Math.Min(1.0, Site.BulkScale * 10))) : 1;
             for (var i = 0; i < count && t < end; i++)
             {
                 if (!_bmc.IsUp(t))

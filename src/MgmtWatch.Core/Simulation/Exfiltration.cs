@@ -22,7 +22,7 @@ internal sealed class Exfiltration(Site site) : Campaign(site, "exfiltration")
 
     protected override void PrepareTargets()
     {
-        _bmc = Random.Pick(Site.Bmcs);
+        _bmc = PickBmc();
         _drop = NewOutsideHost("drop");
         _port = Random.Pick<ushort>([443, 443, 8443, 993]);
         _pattern = Pattern("tcp", _bmc, null, _drop, _port, $"BMC {_bmc.Name} uploads {_bytes / 1_048_576.0:F1} MB to {_drop.IpText}:{_port} over TLS");

@@ -25,11 +25,17 @@ internal sealed class FirmwarePushUnusual(Site site) : Campaign(site, "firmware-
 
         // A start outside the change window, on a BMC with nothing else planned around it.
         var start = Start;
-        Bmc bmc = Random.Pick(Site.Bmcs);
+        var candidates = Site.Bmcs.Where(b => !Site.AttackTargets.Contains(b)).ToList();
+        if (candidates.Count == 0)
+        {
+            candidates = [.. Site.Bmcs];
+        }
+
+        Bmc bmc = Random.Pick(candidates);
         var upload = SimTime.FromSeconds(_bytes / AdminPlanner.UploadRate) + Random.Seconds(5, 15);
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            bmc = Random.Pick(Site.Bmcs);
+            bmc = Random.Pick(candidates);
             if (!Site.IsChangeWindow(start) && !bmc.OutageOverlaps(start - (10 * SimTime.Minute), start + upload + (20 * SimTime.Minute)) && !Busy(bmc, start))
             {
                 break;
@@ -38,6 +44,7 @@ internal sealed class FirmwarePushUnusual(Site site) : Campaign(site, "firmware-
             start = Start + Random.Micros(-Math.Min(Start - Site.Start, SimTime.Hour) / 2, SimTime.Hour / 2);
         }
 
+        Site.AttackTargets.Add(bmc);
         var down = start + upload + Random.Seconds(5, 30);
         bmc.AddOutage(new Outage(down, down + Random.Seconds(60, 600), OutageReason.AttackFirmwarePush));
         _session = new AdminSession(start, upload, host, bmc, AdminSessionKind.FirmwareUpdate, bmc.Users[0].User, -2 - AttackCatalog.Names.Count, _bytes, LocalAccount: true);

@@ -20,7 +20,7 @@ internal sealed class ImplantBeacon(Site site) : Campaign(site, "implant-beacon"
 
     protected override void PrepareTargets()
     {
-        _bmc = Random.Pick(Site.Bmcs);
+        _bmc = PickBmc();
         _c2 = NewOutsideHost("c2");
         _tls = Random.Chance(0.7);
         _port = _tls ? Random.Pick<ushort>([443, 443, 8443]) : Random.Pick<ushort>([80, 8080]);

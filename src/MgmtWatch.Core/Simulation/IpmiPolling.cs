@@ -13,7 +13,7 @@ internal static class IpmiPolling
 {
     public static IEnumerable<long> Run(Wire w, Site site, PollJob job, int jobIndex, Bmc bmc)
     {
-        var r = RandomStreams.Create(site.Seed, "ipmi/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var schedule = RandomStreams.Create(site.Seed, "ipmi/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var period = job.Period;
         var suite = job.PrefersSuite17 && bmc.SupportsSuite17 ? 17 : 3;
         var style = job.Software switch
@@ -24,11 +24,11 @@ internal static class IpmiPolling
         };
 
         // Prometheus spreads targets over the interval by a hash of the target; Nagios and Zabbix likewise.
-        var offset = r.Micros(0, period);
-        var t = job.Software == PollSoftware.IpmitoolCron ? CronSlot(site.Start, period, bmc, r) : site.Start + offset;
+        var offset = schedule.Micros(0, period);
+        var t = job.Software == PollSoftware.IpmitoolCron ? CronSlot(site.Start, period, bmc, schedule) : site.Start + offset;
         var restart = 0;
         IpmiSession? persistent = null;
-        ushort persistentPort = 0;
+        var persistentPort = job.Poller.EphemeralPort(schedule);
         var lastPoll = site.Start;
         var zabbixItems = 4 + (bmc.Index % 9);
 
@@ -38,17 +38,20 @@ internal static class IpmiPolling
             {
                 // The poller restarted: a gap, then the schedule resumes with a new phase.
                 var at = job.Restarts[restart++];
-                offset = r.Micros(0, period);
-                t = job.Software == PollSoftware.IpmitoolCron ? CronSlot(at + r.Seconds(20, 90), period, bmc, r) : at + r.Seconds(20, 90) + offset;
+                offset = schedule.Micros(0, period);
+                t = job.Software == PollSoftware.IpmitoolCron ? CronSlot(at + schedule.Seconds(20, 90), period, bmc, schedule) : at + schedule.Seconds(20, 90) + offset;
                 persistent?.Dispose();
                 persistent = null;
+                persistentPort = job.Poller.EphemeralPort(schedule);
                 continue;
             }
 
-            if (r.Chance(0.003))
+            // Each poll draws from its own stream: a poll that meets a BMC outage changes no other poll.
+            var r = new Random(schedule.Next());
+            if (schedule.Chance(0.003))
             {
                 // A missed poll (the poller was busy, the scrape timed out upstream).
-                t = Next(job, t, period, bmc, r);
+                t = Next(job, t, period, bmc, schedule);
                 continue;
             }
 
@@ -93,11 +96,6 @@ internal static class IpmiPolling
                     else
                     {
                         // OpenIPMI keeps its UDP socket: a re-established session reuses the source port.
-                        if (persistent is null)
-                        {
-                            persistentPort = job.Poller.EphemeralPort(r);
-                        }
-
                         persistent?.Dispose();
                         persistent = NewSession(site, job, bmc, style, suite, reads, persistentPort, keepOpen: true);
                         foreach (var x in persistent.Run(w, r, t))
@@ -141,7 +139,7 @@ internal static class IpmiPolling
             }
 
             lastPoll = t;
-            t = Math.Max(Next(job, t, period, bmc, r), end + SimTime.Second);
+            t = Math.Max(Next(job, t, period, bmc, schedule), end + SimTime.Second);
         }
     }
 
@@ -158,6 +156,7 @@ internal static class IpmiPolling
         Suite = suite,
         Commands = commands,
         KeepOpen = keepOpen,
+        LossRate = bmc.Slow ? 0.02 : 0.002,
     };
 
     private static List<IpmiCommand> Commands(string collector, Bmc bmc) => collector switch

@@ -90,7 +90,11 @@ internal sealed class IpmiSession : IDisposable
         if (Style == IpmiClientStyle.Ipmitool && Suite != 0)
         {
             // ipmitool 1.8.19 asks for the suite list (records in 16-byte chunks, list index 0x80, 0x81 …).
+            // The chunk count depends on the BMC's configuration; its draws come from a stream of their
+            // own so that a BMC that lists one suite more does not change the rest of the session.
             var records = IpmiMessages.CipherSuiteRecords(Bmc);
+            var main = r;
+            r = new Random(main.Next());
             for (var index = 0; index * 16 <= records.Length; index++)
             {
                 var chunk = records.AsSpan(index * 16, Math.Min(16, records.Length - (index * 16))).ToArray();
@@ -111,6 +115,8 @@ internal sealed class IpmiSession : IDisposable
                     yield break;
                 }
             }
+
+            r = main;
         }
 
         _crypto?.Dispose();

@@ -10,12 +10,13 @@ internal sealed class KvmNewHost(Site site) : Campaign(site, "kvm-new-host")
     private LabelPattern _pattern = null!;
     private LabelPattern _ldap = null!;
 
-    protected override long NominalLength(long available) => Random.Seconds(300, 1_800);
+    /// <summary>An intruder looks around or mounts media for minutes, not hours.</summary>
+    protected override long NominalLength(long available) => Random.Seconds(150, 900);
 
     protected override void PrepareTargets()
     {
         var host = Random.Chance(0.5) ? NewLocalHost("unknown-ws", windows: true) : NewHostNetworkHost("app-server");
-        var bmc = Random.Pick(Site.Bmcs);
+        var bmc = PickBmc();
         var admin = Site.Admins[Random.Next(Site.Admins.Count)];
         _session = new AdminSession(Start, Length - SimTime.Minute, host, bmc, AdminSessionKind.Kvm, admin, -1 - AttackCatalog.Names.Count, LocalAccount: Site.Ldap is null);
         _pattern = Pattern("tcp", host, null, bmc, null, $"web login and remote console ({bmc.KvmPort}) on {bmc.Name} from {host.IpText}, which never used it");

@@ -17,7 +17,7 @@ internal sealed class LateralMovement(Site site) : Campaign(site, "lateral-movem
 
     protected override void PrepareTargets()
     {
-        _bmc = Random.Pick(Site.Bmcs);
+        _bmc = PickBmc();
         var targets = Random.Next(2, 6);
         for (var i = 0; i < targets; i++)
         {

@@ -15,10 +15,10 @@ internal static class RedfishPolling
 
     public static IEnumerable<long> Run(Wire w, Site site, PollJob job, int jobIndex, Bmc bmc)
     {
-        var r = RandomStreams.Create(site.Seed, "redfish/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var schedule = RandomStreams.Create(site.Seed, "redfish/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var profile = jobIndex % 2 == 0 ? TlsClientProfile.Python : TlsClientProfile.Go;
-        var resources = r.Next(2, Resources.Length + 1);
-        var t = site.Start + r.Micros(0, job.Period);
+        var resources = schedule.Next(2, Resources.Length + 1);
+        var t = site.Start + schedule.Micros(0, job.Period);
         var restart = 0;
         var dns = new UdpExchange();
         var query = new byte[300];
@@ -27,9 +27,12 @@ internal static class RedfishPolling
         {
             if (restart < job.Restarts.Count && job.Restarts[restart] <= t)
             {
-                t = job.Restarts[restart++] + r.Seconds(20, 90) + r.Micros(0, job.Period);
+                t = job.Restarts[restart++] + schedule.Seconds(20, 90) + schedule.Micros(0, job.Period);
                 continue;
             }
+
+            // Each poll draws from its own stream: a poll that meets a BMC outage changes no other poll.
+            var r = new Random(schedule.Next());
 
             if (job.UsesNames)
             {
@@ -92,7 +95,7 @@ internal static class RedfishPolling
                 }
             }
 
-            t = Math.Max(t + job.Period + r.Micros(-30 * SimTime.Second, 30 * SimTime.Second), tcp.Now + SimTime.Second);
+            t = Math.Max(t + job.Period + schedule.Micros(-30 * SimTime.Second, 30 * SimTime.Second), tcp.Now + SimTime.Second);
         }
     }
 }

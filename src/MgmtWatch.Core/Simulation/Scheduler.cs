@@ -36,15 +36,15 @@ internal sealed class Scheduler
     public long Bytes { get; private set; }
 
     /// <summary>
-    /// Starts a behaviour. Its first frame is produced now, so a behaviour may spawn children from inside
-    /// its own iterator as long as their first frame is not earlier than <see cref="Now"/>.
+    /// Starts a behaviour. Its first frame is produced now; a behaviour may spawn children from inside its
+    /// own iterator, and a child's frames are never earlier than <see cref="Now"/> (its wire starts there).
     /// </summary>
     public void Spawn(Func<Wire, IEnumerable<long>> body)
     {
         var wire = _pool.Count > 0 ? _pool.Pop() : new Wire();
 
         // A different IP identification start per behaviour, as per-socket counters differ on real hosts.
-        wire.Reset((ushort)(_spawned * 40_503));
+        wire.Reset((ushort)(_spawned * 40_503), Now);
         var stream = new Stream(body(wire).GetEnumerator(), wire, _spawned++);
         Advance(stream);
     }
@@ -64,7 +64,12 @@ internal sealed class Scheduler
 
             var captured = Math.Min(wire.Length, snapLength);
             writer.Write(key.Time * 1000, wire.Frame.AsSpan(0, captured), wire.Length);
-            wire.Pattern?.Observe(key.Time);
+            if (wire.Pattern is not null && wire.Frame[12] == 0x08 && wire.Frame[13] == 0x00)
+            {
+                // Only IP frames make flows; an ARP request on the attacker's behalf is not part of a row.
+                wire.Pattern.Observe(key.Time);
+            }
+
             Packets++;
             Bytes += wire.Length;
             if ((Packets & 0xFFFF) == 0)

@@ -78,6 +78,9 @@ internal sealed class Site
     /// <summary>Every address in use on the management subnet (attack hosts are allocated outside it).</summary>
     public required HashSet<uint> UsedAddresses { get; init; }
 
+    /// <summary>BMCs chosen by attack campaigns so far (a flashing BMC should not be another campaign's target).</summary>
+    public List<Bmc> AttackTargets { get; } = [];
+
     /// <summary>Admin activity and firmware updates, planned in advance (they cause outages).</summary>
     public List<AdminSession> AdminPlan { get; } = [];
 

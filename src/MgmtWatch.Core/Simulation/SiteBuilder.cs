@@ -192,7 +192,7 @@ internal static class SiteBuilder
         // BMCs: one or two dominant vendors plus a few others, addresses from an offset with small gaps.
         var vendors = Enum.GetValues<BmcVendor>();
         var main = vendors[r.Next(vendors.Length)];
-        var second = vendors[r.Next(vendors.Length)];
+        var second = vendors[(Array.IndexOf(vendors, main) + r.Next(1, vendors.Length)) % vendors.Length];
         var naming = r.Next(3);
         var siteUsers = new List<(string, string)>();
         foreach (var job in jobs)
@@ -226,8 +226,8 @@ internal static class SiteBuilder
 
             var vendor = br.NextDouble() switch
             {
-                < 0.7 => main,
-                < 0.9 => second,
+                < 0.55 => main,
+                < 0.8 => second,
                 _ => vendors[br.Next(vendors.Length)],
             };
             var bmc = BmcFactory.Create(br, vendor, i, address, true, naming, sitePrefix, siteUsers);

@@ -12,28 +12,31 @@ internal static class SnmpPolling
 {
     public static IEnumerable<long> Run(Wire w, Site site, PollJob job, int jobIndex, Bmc bmc)
     {
-        var r = RandomStreams.Create(site.Seed, "snmp/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var schedule = RandomStreams.Create(site.Seed, "snmp/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var period = job.Period;
         var v3 = job.Software == PollSoftware.SnmpV3;
 
         // LibreNMS' poller wrapper starts every five minutes and works through devices in order.
-        var t = v3 ? site.Start + r.Micros(0, period) : Boundary(site.Start, period) + (bmc.Index * 700_000L) + r.Micros(0, 2_000_000);
-        var requestId = r.Next(1, int.MaxValue / 2);
-        var messageId = r.Next(1, int.MaxValue / 2);
+        var t = v3 ? site.Start + schedule.Micros(0, period) : Boundary(site.Start, period) + (bmc.Index * 700_000L) + schedule.Micros(0, 2_000_000);
+        var requestId = schedule.Next(1, int.MaxValue / 2);
+        var messageId = schedule.Next(1, int.MaxValue / 2);
         var discovered = false;
         var previous = site.Start;
         var restart = 0;
         var exchange = new UdpExchange();
         var vendorTable = VendorTable(bmc.Vendor);
-        var firstBoot = site.Start - (r.Next(1, 90) * SimTime.Day) - r.Micros(0, SimTime.Day);
+        var firstBoot = site.Start - (schedule.Next(1, 90) * SimTime.Day) - schedule.Micros(0, SimTime.Day);
         while (t < site.End)
         {
             if (restart < job.Restarts.Count && job.Restarts[restart] <= t)
             {
-                t = job.Restarts[restart++] + r.Seconds(20, 90) + r.Micros(0, period);
+                t = job.Restarts[restart++] + schedule.Seconds(20, 90) + schedule.Micros(0, period);
                 discovered = false;
                 continue;
             }
+
+            // Each poll draws from its own stream: a poll that meets a BMC outage changes no other poll.
+            var r = new Random(schedule.Next());
 
             if (bmc.OutageSince(previous, t) is not null)
             {
@@ -108,7 +111,7 @@ internal static class SnmpPolling
             }
 
             previous = t;
-            var next = v3 ? t + period + r.Micros(-50_000, 50_000) : Boundary(t, period) + (bmc.Index * 700_000L) + r.Micros(0, 2_000_000);
+            var next = v3 ? t + period + schedule.Micros(-50_000, 50_000) : Boundary(t, period) + (bmc.Index * 700_000L) + schedule.Micros(0, 2_000_000);
             t = Math.Max(next, exchange.Now + SimTime.Second);
         }
     }

@@ -52,12 +52,13 @@ internal sealed class Wire
     /// <summary>Where a TCP payload is built before <see cref="Tcp"/>.</summary>
     public Span<byte> TcpPayload => Frame.AsSpan(TcpPayloadOffset);
 
-    public void Reset(ushort ipIdStart)
+    /// <summary>Prepares the buffer for a new behaviour that may not send before <paramref name="notBefore"/>.</summary>
+    public void Reset(ushort ipIdStart, long notBefore)
     {
         _ipId = ipIdStart;
         Pattern = null;
         Length = 0;
-        Time = 0;
+        Time = notBefore;
     }
 
     /// <summary>A UDP datagram whose payload is already in <see cref="UdpPayload"/>.</summary>
