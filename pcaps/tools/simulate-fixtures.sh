@@ -8,5 +8,5 @@ cd "$(dirname "$0")/../.."
 dotnet build src/MgmtWatch.Cli -c Release -v q
 mgmtwatch() { dotnet src/MgmtWatch.Cli/bin/Release/net10.0/mgmtwatch.dll "$@"; }
 
-mgmtwatch simulate --out pcaps/sim-baseline.pcap --seed 35 --bmcs 8 --hours 2 -q
+mgmtwatch simulate --out pcaps/sim-baseline.pcap --seed 35 --bmcs 8 --hours 1.5 -q
 mgmtwatch simulate --out pcaps/sim-attacks.pcap --labels pcaps/sim-attacks.labels.csv --seed 35 --bmcs 8 --hours 0.5 --start 2026-03-03T12:00:00Z --attack all --attack-start-hour 0.05 --bulk-scale 0.01 -q

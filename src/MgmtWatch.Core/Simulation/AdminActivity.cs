@@ -13,7 +13,7 @@ internal static class AdminActivity
 {
     public static IEnumerable<long> Run(Wire w, Scheduler scheduler, Site site, AdminSession s, LabelPattern? pattern = null, LabelPattern? ldapPattern = null)
     {
-        var r = RandomStreams.Create(site.Seed, "admin/" + s.Index.ToString(CultureInfo.InvariantCulture) + "/" + s.Kind.ToString());
+        var r = RandomStreams.Create(site.TrafficSeed, "admin/" + s.Index.ToString(CultureInfo.InvariantCulture) + "/" + s.Kind.ToString());
         w.Pattern = pattern;
         var body = s.Kind switch
         {
@@ -209,7 +209,7 @@ internal static class AdminActivity
         {
             var index = i;
             var at = tls.Now + r.Micros(5_000, 60_000);
-            scheduler.Spawn(cw => BrowserConnection(cw, site, s, RandomStreams.Create(site.Seed, "admin/" + s.Index.ToString(CultureInfo.InvariantCulture) + "/extra/" + index.ToString(CultureInfo.InvariantCulture)), at, r.Next(3, 15), login.Sni, pattern));
+            scheduler.Spawn(cw => BrowserConnection(cw, site, s, RandomStreams.Create(site.TrafficSeed, "admin/" + s.Index.ToString(CultureInfo.InvariantCulture) + "/extra/" + index.ToString(CultureInfo.InvariantCulture)), at, r.Next(3, 15), login.Sni, pattern));
         }
 
         var end = s.Start + duration;

@@ -14,7 +14,7 @@ internal static class AdminPlanner
 
     public static void Plan(Site site)
     {
-        var r = RandomStreams.Create(site.Seed, "site/admin");
+        var r = RandomStreams.Create(site.TrafficSeed, "site/admin");
         var index = 0;
 
         // Firmware updates first: they create outages that sessions then avoid.

@@ -11,7 +11,7 @@ internal static class ArpChatter
 {
     public static IEnumerable<long> Run(Wire w, Site site, Bmc bmc)
     {
-        var r = RandomStreams.Create(site.Seed, "arp/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var r = RandomStreams.Create(site.TrafficSeed, "arp/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         Host peer = site.Gateway;
         foreach (var p in site.Pollers)
         {

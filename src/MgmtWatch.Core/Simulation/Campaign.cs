@@ -13,7 +13,7 @@ internal abstract class Campaign
         Site = site;
         Attack = attack;
         Id = AttackCatalog.CampaignId(attack);
-        Random = RandomStreams.Create(site.Seed, "attack/" + attack);
+        Random = RandomStreams.Create(site.TrafficSeed, "attack/" + attack);
     }
 
     public string Id { get; }

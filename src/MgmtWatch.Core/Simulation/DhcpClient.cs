@@ -16,7 +16,7 @@ internal static class DhcpClient
             yield break;
         }
 
-        var r = RandomStreams.Create(site.Seed, "dhcp/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var r = RandomStreams.Create(site.TrafficSeed, "dhcp/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var server = site.DhcpServer;
         var replier = server.Local ? server : site.Gateway;
         var relay = server.Local ? 0u : site.Gateway.Ip;

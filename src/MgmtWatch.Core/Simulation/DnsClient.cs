@@ -16,7 +16,7 @@ internal static class DnsClient
             yield break;
         }
 
-        var r = RandomStreams.Create(site.Seed, "dns/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var r = RandomStreams.Create(site.TrafficSeed, "dns/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var names = new List<Host>(site.NtpServers) { site.Syslog };
         if (site.TrapReceiver.Role == HostRole.TrapReceiver)
         {

@@ -13,7 +13,7 @@ internal static class IpmiPolling
 {
     public static IEnumerable<long> Run(Wire w, Site site, PollJob job, int jobIndex, Bmc bmc)
     {
-        var schedule = RandomStreams.Create(site.Seed, "ipmi/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var schedule = RandomStreams.Create(site.TrafficSeed, "ipmi/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var period = job.Period;
         var suite = job.PrefersSuite17 && bmc.SupportsSuite17 ? 17 : 3;
         var style = job.Software switch

@@ -11,7 +11,7 @@ internal static class NtpClient
 {
     public static IEnumerable<long> Run(Wire w, Site site, Bmc bmc)
     {
-        var r = RandomStreams.Create(site.Seed, "ntp/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var r = RandomStreams.Create(site.TrafficSeed, "ntp/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var server = site.NtpServers[r.Next(site.NtpServers.Count)];
         var steady = r.Next(6, 11);
         var exponent = steady;

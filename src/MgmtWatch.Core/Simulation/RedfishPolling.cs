@@ -15,7 +15,7 @@ internal static class RedfishPolling
 
     public static IEnumerable<long> Run(Wire w, Site site, PollJob job, int jobIndex, Bmc bmc)
     {
-        var schedule = RandomStreams.Create(site.Seed, "redfish/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var schedule = RandomStreams.Create(site.TrafficSeed, "redfish/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var profile = jobIndex % 2 == 0 ? TlsClientProfile.Python : TlsClientProfile.Go;
         var resources = schedule.Next(2, Resources.Length + 1);
         var t = site.Start + schedule.Micros(0, job.Period);

@@ -9,6 +9,13 @@ internal sealed class Site
 {
     public required int Seed { get; init; }
 
+    /// <summary>
+    /// Seed of everything that happens (polls, sessions, reboots, attacks), derived from the seed and the
+    /// start: the same organisation (<see cref="Seed"/>) observed in another time window behaves anew
+    /// instead of replaying the same minutes.
+    /// </summary>
+    public required int TrafficSeed { get; init; }
+
     public required long Start { get; init; }
 
     public required long End { get; init; }

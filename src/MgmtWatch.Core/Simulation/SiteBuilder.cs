@@ -5,7 +5,9 @@ namespace MgmtWatch.Core.Simulation;
 /// <summary>
 /// Chooses a whole site from the seed: address plan, router, infrastructure servers, pollers and their
 /// software, jump hosts, BMC vendors and traits, accounts, time zone and change window. Every choice
-/// comes from streams named "site/…", so attacks (streams "attack/…") never change the site.
+/// comes from streams named "site/…" of the seed, so attacks (streams "attack/…") never change the
+/// site; what happens in the time window (reboots, poller restarts, admin sessions) comes from the
+/// site's traffic seed, which also depends on the start.
 /// </summary>
 internal static class SiteBuilder
 {
@@ -242,6 +244,7 @@ internal static class SiteBuilder
         var site = new Site
         {
             Seed = options.Seed,
+            TrafficSeed = RandomStreams.Create(options.Seed, "traffic/" + start.ToString(CultureInfo.InvariantCulture)).Next(),
             Start = start,
             End = end,
             BulkScale = options.BulkScale,
@@ -381,7 +384,7 @@ internal static class SiteBuilder
     {
         foreach (var bmc in site.Bmcs)
         {
-            var r = RandomStreams.Create(site.Seed, "site/reboots/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+            var r = RandomStreams.Create(site.TrafficSeed, "site/reboots/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
 
             // About one spontaneous reboot per BMC per 60 days: rare, but a large site sees a few a day.
             var t = site.Start + (long)(r.Exponential(60.0 * SimTime.Day));
@@ -398,7 +401,7 @@ internal static class SiteBuilder
     {
         for (var i = 0; i < site.Jobs.Count; i++)
         {
-            var r = RandomStreams.Create(site.Seed, "site/restarts/" + i.ToString(CultureInfo.InvariantCulture));
+            var r = RandomStreams.Create(site.TrafficSeed, "site/restarts/" + i.ToString(CultureInfo.InvariantCulture));
 
             // A poller service restarts (upgrade, config change, crash) about every three days.
             var t = site.Start + (long)r.Exponential(3.0 * SimTime.Day);

@@ -12,7 +12,7 @@ internal static class SnmpPolling
 {
     public static IEnumerable<long> Run(Wire w, Site site, PollJob job, int jobIndex, Bmc bmc)
     {
-        var schedule = RandomStreams.Create(site.Seed, "snmp/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var schedule = RandomStreams.Create(site.TrafficSeed, "snmp/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var period = job.Period;
         var v3 = job.Software == PollSoftware.SnmpV3;
 

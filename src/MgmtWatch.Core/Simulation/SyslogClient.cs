@@ -20,7 +20,7 @@ internal static class SyslogClient
             }
         }
 
-        var r = RandomStreams.Create(site.Seed, "syslog-port/" + bmc.Index.ToString(CultureInfo.InvariantCulture) + "/" + epoch.ToString(CultureInfo.InvariantCulture));
+        var r = RandomStreams.Create(site.TrafficSeed, "syslog-port/" + bmc.Index.ToString(CultureInfo.InvariantCulture) + "/" + epoch.ToString(CultureInfo.InvariantCulture));
         return bmc.EphemeralPort(r);
     }
 

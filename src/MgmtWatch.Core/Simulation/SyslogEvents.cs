@@ -36,7 +36,7 @@ internal static class SyslogEvents
 
     public static IEnumerable<long> Run(Wire w, Site site, Bmc bmc)
     {
-        var r = RandomStreams.Create(site.Seed, "syslog/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var r = RandomStreams.Create(site.TrafficSeed, "syslog/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var perHour = r.Uniform(0.2, 2.0);
         var t = site.Start + (long)(r.Exponential(1.0 / perHour) * SimTime.Hour);
         var previous = site.Start;

@@ -12,7 +12,7 @@ internal static class TrapSender
 
     public static IEnumerable<long> Run(Wire w, Site site, Bmc bmc)
     {
-        var r = RandomStreams.Create(site.Seed, "traps/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var r = RandomStreams.Create(site.TrafficSeed, "traps/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
 
         // About one hardware event trap per BMC every three days.
         var t = site.Start + (long)r.Exponential(3.0 * SimTime.Day);

@@ -77,6 +77,21 @@ public class ManagementNetworkSimulatorTests
     }
 
     [Fact]
+    public void AnotherWindowOfTheSameSiteIsTheSameNetworkButNotAReplay()
+    {
+        var morning = Tiny(8);
+        var evening = new SimulationOptions { Seed = 8, Bmcs = 4, Pollers = 2, Start = morning.Start.AddHours(9), Duration = morning.Duration };
+        var a = SiteBuilder.Build(morning);
+        var b = SiteBuilder.Build(evening);
+        Assert.Equal(a.Bmcs.Select(x => x.IpText + " " + Convert.ToHexString(x.Mac)), b.Bmcs.Select(x => x.IpText + " " + Convert.ToHexString(x.Mac)));
+        Assert.NotEqual(a.TrafficSeed, b.TrafficSeed);
+
+        static List<string> Ports(SimulationOptions o) =>
+            [.. Analyze.File(Simulated.Write(o).Pcap).Events.Flows.Select(f => $"{f.Orig}:{f.OrigPort}>{f.Resp}:{f.RespPort}").Take(50)];
+        Assert.NotEqual(Ports(morning), Ports(evening));
+    }
+
+    [Fact]
     public void BmcMacAddressesCarryTheirVendorsOui()
     {
         var ouis = new Dictionary<BmcVendor, string[]>
