@@ -64,6 +64,7 @@ public static class Program
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(RulesCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 }

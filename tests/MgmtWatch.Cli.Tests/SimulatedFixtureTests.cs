@@ -1,0 +1,54 @@
+using MgmtWatch.Cli.Tests.Support;
+using MgmtWatch.Core.Tests.Support;
+
+namespace MgmtWatch.Cli.Tests;
+
+/// <summary>
+/// The simulator's fixtures in pcaps/ are regenerated with the exact commands of
+/// pcaps/tools/simulate-fixtures.sh (also quoted in pcaps/README.md) and compared byte for byte.
+/// </summary>
+public class SimulatedFixtureTests
+{
+    public static TheoryData<string> Commands()
+    {
+        var data = new TheoryData<string>();
+        foreach (var line in File.ReadLines(Path.Combine(RepoPaths.Pcaps, "tools", "simulate-fixtures.sh")))
+        {
+            if (line.StartsWith("mgmtwatch simulate ", StringComparison.Ordinal))
+            {
+                data.Add(line);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void FixtureIsRegeneratedByteForByte(string command)
+    {
+        var args = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+        var outputs = new List<(string Shipped, string Fresh)>();
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] is "--out" or "--labels")
+            {
+                var fresh = TempFiles.Create(Path.GetExtension(args[i + 1]));
+                outputs.Add((Path.Combine(RepoPaths.Root, args[i + 1]), fresh));
+                args[i + 1] = fresh;
+            }
+        }
+
+        var run = CliRunner.Run(args);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.NotEmpty(outputs);
+        foreach (var (shipped, fresh) in outputs)
+        {
+            Assert.True(File.Exists(shipped), shipped + " is missing: run pcaps/tools/simulate-fixtures.sh");
+            Assert.True(File.ReadAllBytes(shipped).AsSpan().SequenceEqual(File.ReadAllBytes(fresh)), $"{shipped} differs from what '{command}' writes now: regenerate it with pcaps/tools/simulate-fixtures.sh and review the change");
+            Assert.True(new FileInfo(shipped).Length < 4_500_000, shipped + " is too large for a fixture");
+        }
+
+        Assert.Contains(command, File.ReadAllText(Path.Combine(RepoPaths.Pcaps, "README.md")), StringComparison.Ordinal);
+    }
+}
