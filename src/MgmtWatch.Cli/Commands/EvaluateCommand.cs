@@ -66,7 +66,7 @@ internal static partial class EvaluateCommand
         try
         {
             model = AnomalyModel.Load(parse.GetValue(Model)!);
-            labels = parse.GetValue(Labels) is { } path ? LabelSet.Load(path) : LabelSet.Parse(new StringReader("campaign,attack,start,end,proto,src_ip,src_port,dst_ip,dst_port,description"), "(none)");
+            labels = parse.GetValue(Labels) is { } path ? LabelSet.Load(path) : LabelSet.Empty;
         }
         catch (Exception ex) when (ex is ModelLoadException or InvalidDataException or IOException)
         {

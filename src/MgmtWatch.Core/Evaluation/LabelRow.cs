@@ -1,27 +1,29 @@
 using MgmtWatch.Core.Decoding;
+using MgmtWatch.Core.Detection;
 
 namespace MgmtWatch.Core.Evaluation;
 
 /// <summary>
-/// One ground-truth pattern from a labels CSV: every flow between the two endpoints (either direction),
-/// of the protocol, on the ports (null: any), overlapping the time window, belongs to the campaign.
+/// One ground-truth pattern from a labels CSV: every flow between the two endpoints (either direction;
+/// an address prefix holds a sweep's targets), of the protocol, on the ports (null: any; ignored for
+/// ICMP, as the simulator's rows mean), overlapping the time window, belongs to the campaign.
 /// </summary>
 public sealed record LabelRow(
     string Campaign,
     string Attack,
     long Start,
     long End,
-    byte? Protocol,
-    HostAddress? SourceIp,
+    byte Protocol,
+    NetworkPrefix? SourceIp,
     ushort? SourcePort,
-    HostAddress? DestinationIp,
+    NetworkPrefix? DestinationIp,
     ushort? DestinationPort,
     string Description)
 {
     /// <summary>Whether a flow matches the pattern (either orientation).</summary>
     public bool MatchesFlow(HostAddress orig, ushort origPort, HostAddress resp, ushort respPort, byte protocol, long start, long end)
     {
-        if (Protocol is { } p && p != protocol)
+        if (Protocol != protocol)
         {
             return false;
         }
@@ -50,9 +52,9 @@ public sealed record LabelRow(
     }
 
     private bool Endpoints(HostAddress a, ushort aPort, HostAddress b, ushort bPort) =>
-        (SourceIp is null || SourceIp == a) && (SourcePort is null || SourcePort == aPort)
-        && (DestinationIp is null || DestinationIp == b) && (DestinationPort is null || DestinationPort == bPort);
+        Hosts(a, b) && (Protocol == IpProtocol.Icmp
+            || ((SourcePort is null || SourcePort == aPort) && (DestinationPort is null || DestinationPort == bPort)));
 
     private bool Hosts(HostAddress a, HostAddress b) =>
-        (SourceIp is null || SourceIp == a) && (DestinationIp is null || DestinationIp == b);
+        (SourceIp is not { } s || s.Contains(a)) && (DestinationIp is not { } d || d.Contains(b));
 }

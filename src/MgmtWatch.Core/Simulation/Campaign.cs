@@ -71,8 +71,11 @@ internal abstract class Campaign
     /// <summary>A BMC for this campaign, preferring one no other campaign has chosen.</summary>
     protected Bmc PickBmc()
     {
+        // An untouched BMC if there is one; on a small site, one that the malicious flash (prepared first)
+        // does not take down, or the campaign could fall into its outage and never reach the wire.
         var free = Site.Bmcs.Where(b => !Site.AttackTargets.Contains(b)).ToList();
-        var bmc = free.Count > 0 ? Random.Pick(free) : Random.Pick(Site.Bmcs);
+        var up = Site.Bmcs.Where(b => !b.Outages.Any(o => o.Reason == OutageReason.AttackFirmwarePush)).ToList();
+        var bmc = free.Count > 0 ? Random.Pick(free) : up.Count > 0 ? Random.Pick(up) : Random.Pick(Site.Bmcs);
         Site.AttackTargets.Add(bmc);
         return bmc;
     }

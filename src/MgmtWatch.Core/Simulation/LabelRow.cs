@@ -68,9 +68,12 @@ public sealed record LabelRow(
     private static string Port(int? port) => port is null ? "*" : port.Value.ToString(CultureInfo.InvariantCulture);
 
     private bool Side(IPAddress src, int srcPort, IPAddress dst, int dstPort, bool icmp) =>
-        (_source ??= Network(SourceIp)).Contains(src)
-        && (_destination ??= Network(DestinationIp)).Contains(dst)
+        Inside(SourceIp, ref _source, src)
+        && Inside(DestinationIp, ref _destination, dst)
         && (icmp || ((SourcePort is null || SourcePort == srcPort) && (DestinationPort is null || DestinationPort == dstPort)));
+
+    private static bool Inside(string text, ref IPNetwork? parsed, IPAddress address) =>
+        text == "*" || (parsed ??= Network(text)).Contains(address);
 
     private static IPNetwork Network(string text) =>
         text.Contains('/', StringComparison.Ordinal) ? IPNetwork.Parse(text) : new IPNetwork(IPAddress.Parse(text), 32);

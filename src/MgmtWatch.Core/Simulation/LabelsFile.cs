@@ -15,7 +15,8 @@ namespace MgmtWatch.Core.Simulation;
 /// timestamps of the first and last packet of the pattern.</item>
 /// <item><c>proto</c>: <c>tcp</c>, <c>udp</c> or <c>icmp</c>.</item>
 /// <item><c>src_ip</c>/<c>dst_ip</c>: an IPv4 address, or a CIDR prefix (<c>10.20.30.0/24</c>) for a sweep of
-/// a whole subnet. <c>src</c> is the side that started the pattern.</item>
+/// a whole subnet. <c>src</c> is the side that started the pattern. Hand-written files may use <c>*</c> for
+/// any host; the simulator never does.</item>
 /// <item><c>src_port</c>/<c>dst_port</c>: a number, or <c>*</c> when the pattern spans many ports (a new
 /// source port per attempt, a port scan). Ignored for ICMP.</item>
 /// <item><c>description</c>: one sentence; quoted when it holds a comma or a quote.</item>
@@ -30,6 +31,9 @@ public static class LabelsFile
 {
     /// <summary>The header line.</summary>
     public const string Header = "campaign,attack,start,end,proto,src_ip,src_port,dst_ip,dst_port,description";
+
+    /// <summary>Rows read at most: a labels file is small, anything larger is a mistake (or hostile).</summary>
+    public const int MaxRows = 1_000_000;
 
     /// <summary>Writes the header and the rows.</summary>
     public static void Write(TextWriter writer, IEnumerable<LabelRow> rows)
@@ -65,6 +69,11 @@ public static class LabelsFile
             if (line.Length == 0)
             {
                 continue;
+            }
+
+            if (rows.Count >= MaxRows)
+            {
+                throw new FormatException($"more than {MaxRows.ToString(CultureInfo.InvariantCulture)} rows");
             }
 
             var f = Split(line);
@@ -113,7 +122,7 @@ public static class LabelsFile
 
     private static string CheckAddress(string text)
     {
-        var ok = text.Contains('/', StringComparison.Ordinal) ? IPNetwork.TryParse(text, out _) : IPAddress.TryParse(text, out _);
+        var ok = text == "*" || (text.Contains('/', StringComparison.Ordinal) ? IPNetwork.TryParse(text, out _) : IPAddress.TryParse(text, out _));
         return ok ? text : throw new FormatException($"'{text}' is not an address or CIDR prefix");
     }
 

@@ -31,11 +31,25 @@ public class LabelSetTests
         Assert.False(labels.IsMalicious(Ip("10.0.9.9"), 40000, Ip("10.0.0.5"), 623, IpProtocol.Udp, T("2026-03-02T11:00:00Z"), T("2026-03-02T11:00:01Z")));
     }
 
+    [Fact]
+    public void SweepRowsMatchEveryTargetInThePrefixAndIcmpIgnoresPorts()
+    {
+        var labels = LabelSet.Parse(new StringReader(Header + "\n" +
+            "c06-asf-scan,asf-scan,2026-03-02T10:00:00.000000Z,2026-03-02T10:00:05.000000Z,udp,172.28.213.84,*,172.28.212.0/23,623,sweep\n" +
+            "c06-asf-scan,asf-scan,2026-03-02T10:00:00.000000Z,2026-03-02T10:00:05.000000Z,icmp,172.28.213.84,*,172.28.212.0/23,*,unreachables\n"), "t");
+        var t = T("2026-03-02T10:00:01Z");
+        Assert.True(labels.IsMalicious(Ip("172.28.213.84"), 50000, Ip("172.28.213.250"), 623, IpProtocol.Udp, t, t));
+        Assert.True(labels.IsMalicious(Ip("172.28.212.7"), 3, Ip("172.28.213.84"), 3, IpProtocol.Icmp, t, t));
+        Assert.False(labels.IsMalicious(Ip("172.28.213.84"), 50000, Ip("172.28.214.1"), 623, IpProtocol.Udp, t, t));
+        Assert.False(labels.IsMalicious(Ip("172.28.213.84"), 50000, Ip("172.28.212.9"), 161, IpProtocol.Udp, t, t));
+    }
+
     [Theory]
     [InlineData("not,the,header\n", "line 1")]
-    [InlineData(Header + "\nc,a,2026-03-02T10:00:00Z,2026-03-02T10:05:00Z,udp,10.0.9.9,*,*,623\n", "line 2 has 9 fields")]
-    [InlineData(Header + "\nc,a,yesterday,2026-03-02T10:05:00Z,udp,10.0.9.9,*,*,623,d\n", "line 2: 'yesterday'")]
+    [InlineData(Header + "\nc,a,2026-03-02T10:00:00Z,2026-03-02T10:05:00Z,udp,10.0.9.9,*,*,623\n", "line 2: expected 10 fields, found 9")]
+    [InlineData(Header + "\nc,a,yesterday,2026-03-02T10:05:00Z,udp,10.0.9.9,*,*,623,d\n", "labels.csv: line 2")]
     [InlineData(Header + "\nc,a,2026-03-02T10:00:00Z,2026-03-02T10:05:00Z,udp,10.0.9.300,*,*,623,d\n", "not an address")]
+    [InlineData(Header + "\nc,a,2026-03-02T10:00:00Z,2026-03-02T10:05:00Z,udp,10.0.9.1/8,*,*,623,d\n", "'10.0.9.1/8'")]
     public void MalformedLabelsNameTheLine(string text, string expected)
     {
         var ex = Assert.Throws<InvalidDataException>(() => LabelSet.Parse(new StringReader(text), "labels.csv"));
