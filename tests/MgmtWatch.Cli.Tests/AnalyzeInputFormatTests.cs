@@ -20,7 +20,7 @@ public class AnalyzeInputFormatTests
     private static string FlowLog(string capture)
     {
         var flows = TempFiles.Create(".log");
-        var run = CliRunner.Run("analyze", capture, "--eve", "none", "--flows", flows, "-q");
+        var run = CliRunner.Run("analyze", capture, "--no-model", "--eve", "none", "--flows", flows, "-q");
         Assert.True(run.ExitCode == 0, run.Stderr);
         return File.ReadAllText(flows);
     }
@@ -65,11 +65,11 @@ public class AnalyzeInputFormatTests
         var late = new PcapBuilder().Add(5, Broken(2000)).WriteTemp();
         var eve = TempFiles.Create(".json");
 
-        Assert.Equal(0, CliRunner.Run("analyze", late, early, "--eve", eve, "-q", "--no-flow-events").ExitCode);
+        Assert.Equal(0, CliRunner.Run("analyze", late, early, "--no-model", "--eve", eve, "-q", "--no-flow-events").ExitCode);
         var merged = Schemas.Lines(File.ReadAllText(eve)).Select(e => (e.GetProperty("pcap_cnt").GetInt32(), e.GetProperty("src_port").GetInt32(), e.GetProperty("pcap_filename").GetString())).ToList();
         Assert.Equal([(1, 1000, early), (2, 2000, late), (3, 1001, early)], merged);
 
-        Assert.Equal(0, CliRunner.Run("analyze", late, early, "--eve", eve, "-q", "--no-flow-events", "--order", "given").ExitCode);
+        Assert.Equal(0, CliRunner.Run("analyze", late, early, "--no-model", "--eve", eve, "-q", "--no-flow-events", "--order", "given").ExitCode);
         var given = Schemas.Lines(File.ReadAllText(eve)).Select(e => (e.GetProperty("pcap_cnt").GetInt32(), e.GetProperty("src_port").GetInt32(), e.GetProperty("pcap_filename").GetString())).ToList();
         Assert.Equal([(1, 2000, late), (2, 1000, early), (3, 1001, early)], given);
     }

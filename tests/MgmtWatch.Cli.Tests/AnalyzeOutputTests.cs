@@ -29,7 +29,7 @@ public class AnalyzeOutputTests
     {
         var eve = TempFiles.Create(".json");
         var flows = TempFiles.Create(".log");
-        var run = CliRunner.Run("analyze", Fixture, "--eve", eve, "--flows", flows);
+        var run = CliRunner.Run("analyze", Fixture, "--no-model", "--eve", eve, "--flows", flows);
         Assert.True(run.ExitCode == 0, run.Stderr);
         var eveText = File.ReadAllText(eve);
         var flowText = File.ReadAllText(flows);
@@ -50,8 +50,8 @@ public class AnalyzeOutputTests
     [Fact]
     public void RereadingACaptureGivesByteIdenticalOutput()
     {
-        var a = CliRunner.Run("analyze", Fixture, "-q");
-        var b = CliRunner.Run("analyze", Fixture, "-q");
+        var a = CliRunner.Run("analyze", Fixture, "--no-model", "-q");
+        var b = CliRunner.Run("analyze", Fixture, "--no-model", "-q");
         Assert.Equal(0, a.ExitCode);
         Assert.Equal(a.Stdout, b.Stdout);
         Assert.NotEmpty(a.Stdout);
@@ -60,7 +60,7 @@ public class AnalyzeOutputTests
     [Fact]
     public void StdoutCarriesOnlyEveLinesAndTheSummaryGoesToStderr()
     {
-        var run = CliRunner.Run("analyze", Fixture);
+        var run = CliRunner.Run("analyze", Fixture, "--no-model");
         Assert.Equal(0, run.ExitCode);
         foreach (var line in run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -74,7 +74,7 @@ public class AnalyzeOutputTests
     [Fact]
     public void QuietPrintsNothingOnStderrForAGoodCapture()
     {
-        var run = CliRunner.Run("analyze", Fixture, "-q", "--eve", "none");
+        var run = CliRunner.Run("analyze", Fixture, "--no-model", "-q", "--eve", "none");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("", run.Stderr);
         Assert.Equal("", run.Stdout);
@@ -84,7 +84,7 @@ public class AnalyzeOutputTests
     public void ZeekTsvFlowLogHasZeeksHeaderAndOneColumnPerField()
     {
         var flows = TempFiles.Create(".log");
-        var run = CliRunner.Run("analyze", Fixture, "--eve", "none", "--flows", flows, "--flow-format", "zeek-tsv");
+        var run = CliRunner.Run("analyze", Fixture, "--no-model", "--eve", "none", "--flows", flows, "--flow-format", "zeek-tsv");
         Assert.Equal(0, run.ExitCode);
         var lines = File.ReadAllLines(flows);
         Assert.Equal("#separator \\x09", lines[0]);
@@ -113,7 +113,7 @@ public class AnalyzeOutputTests
     {
         var eve = TempFiles.Create(".json");
         var flows = TempFiles.Create(".log");
-        Assert.Equal(0, CliRunner.Run("analyze", Fixture, "--eve", eve, "--flows", flows, "-q").ExitCode);
+        Assert.Equal(0, CliRunner.Run("analyze", Fixture, "--no-model", "--eve", eve, "--flows", flows, "-q").ExitCode);
         var fromEve = Schemas.Lines(File.ReadAllText(eve)).Where(e => e.GetProperty("event_type").GetString() == "flow")
             .Select(e => (e.GetProperty("mgmtwatch").GetProperty("uid").GetString(), e.GetProperty("flow_id").GetUInt64(), e.GetProperty("community_id").GetString()))
             .Order().ToList();

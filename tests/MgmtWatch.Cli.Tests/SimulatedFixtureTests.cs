@@ -4,8 +4,9 @@ using MgmtWatch.Core.Tests.Support;
 namespace MgmtWatch.Cli.Tests;
 
 /// <summary>
-/// The simulator's fixtures in pcaps/ are regenerated with the exact commands of
-/// pcaps/tools/simulate-fixtures.sh (also quoted in pcaps/README.md) and compared byte for byte.
+/// The simulator's fixtures in pcaps/ and the shipped model in models/default are regenerated with the
+/// exact commands of pcaps/tools/simulate-fixtures.sh (also quoted in pcaps/README.md) and compared byte
+/// for byte: the shipped files are what the shipped code makes of the shipped inputs.
 /// </summary>
 public class SimulatedFixtureTests
 {
@@ -14,7 +15,7 @@ public class SimulatedFixtureTests
         var data = new TheoryData<string>();
         foreach (var line in File.ReadLines(Path.Combine(RepoPaths.Pcaps, "tools", "simulate-fixtures.sh")))
         {
-            if (line.StartsWith("mgmtwatch simulate ", StringComparison.Ordinal))
+            if (line.StartsWith("mgmtwatch simulate ", StringComparison.Ordinal) || line.StartsWith("mgmtwatch train ", StringComparison.Ordinal))
             {
                 data.Add(line);
             }
@@ -29,9 +30,21 @@ public class SimulatedFixtureTests
     {
         var args = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
         var outputs = new List<(string Shipped, string Fresh)>();
+        var training = args[0] == "train";
         for (var i = 0; i < args.Length - 1; i++)
         {
-            if (args[i] is "--out" or "--labels")
+            if (training && args[i] == "--out")
+            {
+                // A model is a directory: compare each of its files.
+                var fresh = Path.Combine(Path.GetTempPath(), "mgmtwatch-model-" + Guid.NewGuid().ToString("N"));
+                foreach (var file in new[] { "model.zip", "model.json", "baseline.json" })
+                {
+                    outputs.Add((Path.Combine(RepoPaths.Root, args[i + 1], file), Path.Combine(fresh, file)));
+                }
+
+                args[i + 1] = fresh;
+            }
+            else if (args[i] is "--out" or "--labels")
             {
                 var fresh = TempFiles.Create(Path.GetExtension(args[i + 1]));
                 outputs.Add((Path.Combine(RepoPaths.Root, args[i + 1]), fresh));

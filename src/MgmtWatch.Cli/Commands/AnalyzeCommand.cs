@@ -166,9 +166,9 @@ internal static partial class AnalyzeCommand
             await Console.Error.WriteAsync(SummaryReport.Render(summary, paths.Length, clock.Elapsed)).ConfigureAwait(false);
         }
 
-        if (scorer is not null && scorer.Scored >= 100 && scorer.NoveltyShare > DriftWarningShare)
+        if (scorer is { Drifted: true })
         {
-            LogDrift(logger, scorer.NoveltyShare * 100);
+            LogDrift(logger, scorer.NoveltyShare * 100, scorer.BaselinePairsSeenShare * 100);
         }
 
         var failures = sinks.OfType<SafeSink>().Sum(s => s.Failures);
@@ -194,12 +194,6 @@ internal static partial class AnalyzeCommand
     /// <summary>Model used when none is named: the repository's shipped default, relative to the working directory.</summary>
     private const string DefaultModel = "models/default";
 
-    /// <summary>
-    /// Share of flows between hosts that never talked in the baseline above which the traffic has drifted
-    /// from the model's baseline. A stable site sees a few per cent (admins touching another BMC).
-    /// </summary>
-    private const double DriftWarningShare = 0.25;
-
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "{Reason}")]
     private static partial void LogUsage(ILogger logger, string reason);
 
@@ -215,8 +209,8 @@ internal static partial class AnalyzeCommand
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "{Reason}")]
     private static partial void LogBadModel(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Traffic has drifted from the model's baseline: {Percent:0} % of flows are between hosts that never talked in it; retrain on a recent baseline ('mgmtwatch train')")]
-    private static partial void LogDrift(ILogger logger, double percent);
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Traffic has drifted from the model's baseline: {Percent:0} % of flows are between hosts that never talked in it, and only {SeenPercent:0} % of the baseline's conversations were seen; retrain on a recent baseline ('mgmtwatch train')")]
+    private static partial void LogDrift(ILogger logger, double percent, double seenPercent);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "{Failures} writes to the outputs failed; the outputs are incomplete")]
     private static partial void LogOutputLost(ILogger logger, long failures);

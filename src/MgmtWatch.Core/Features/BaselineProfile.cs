@@ -41,6 +41,9 @@ public sealed class BaselineProfile : IBaselineView
     /// <summary>Hosts in the baseline.</summary>
     public int HostCount => _hosts.Count;
 
+    /// <summary>Distinct (originator, responder) pairs of the baseline.</summary>
+    public int PairCount => _pairs.Count;
+
     /// <summary>BMCs in the baseline.</summary>
     public IReadOnlyCollection<HostAddress> Bmcs => _bmcs;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MgmtWatch.Core.Decoding;
 using MgmtWatch.Core.Features;
 using MgmtWatch.Core.Flows;
 using MgmtWatch.Core.Output;
@@ -36,7 +37,20 @@ public sealed class ModelScorer : IFlowScorer
     /// <summary>Share of scored flows from or to a host, pair or service unknown to the baseline (drift).</summary>
     public double NoveltyShare => Scored == 0 ? 0 : (double)_novel / Scored;
 
+    /// <summary>
+    /// Share of the baseline's conversations (originator, responder) seen again in the scored traffic. An
+    /// attack adds new pairs but leaves the site's own conversations in place; a site that changed (new
+    /// addresses, another network) loses them, so drift needs both many new pairs and few old ones.
+    /// </summary>
+    public double BaselinePairsSeenShare => _model.Profile.PairCount == 0 ? 1 : (double)_seenPairs.Count / _model.Profile.PairCount;
+
+    /// <summary>Whether the traffic has drifted from the baseline: most flows new, most of the baseline gone.</summary>
+    public bool Drifted => Scored >= 100 && NoveltyShare > 0.25 && BaselinePairsSeenShare < 0.5;
+
     private long _novel;
+
+    // Known pairs only, so bounded by the baseline's size.
+    private readonly HashSet<(HostAddress, HostAddress)> _seenPairs = [];
 
     /// <inheritdoc/>
     public ModelVerdict? Score(FlowRecord flow)
@@ -50,6 +64,10 @@ public sealed class ModelScorer : IFlowScorer
         if (_features[FeatureSchema.PairNew] > 0.5f)
         {
             _novel++;
+        }
+        else
+        {
+            _seenPairs.Add((flow.OrigHost, flow.RespHost));
         }
 
         flow.Score = score;

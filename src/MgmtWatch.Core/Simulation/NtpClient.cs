@@ -11,11 +11,14 @@ internal static class NtpClient
 {
     public static IEnumerable<long> Run(Wire w, Site site, Bmc bmc)
     {
-        var r = RandomStreams.Create(site.TrafficSeed, "ntp/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
-        var server = site.NtpServers[r.Next(site.NtpServers.Count)];
-        var steady = r.Next(6, 11);
+        // The server and poll interval are the BMC's configuration, the same in every window of the site;
+        // when it polls is what happens, and differs from one window to the next.
+        var config = RandomStreams.Create(site.Seed, "site/ntp/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
+        var server = site.NtpServers[config.Next(site.NtpServers.Count)];
+        var steady = config.Next(6, 11);
         var exponent = steady;
-        var upstream = 0xC0000200u | (uint)r.Next(1, 254); // a stratum-1 server's address as reference ID
+        var upstream = 0xC0000200u | (uint)config.Next(1, 254); // a stratum-1 server's address as reference ID
+        var r = RandomStreams.Create(site.TrafficSeed, "ntp/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var t = site.Start + r.Micros(0, (1L << steady) * SimTime.Second);
         var previous = site.Start;
         var burst = 0;

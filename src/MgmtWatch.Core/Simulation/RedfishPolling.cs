@@ -17,7 +17,8 @@ internal static class RedfishPolling
     {
         var schedule = RandomStreams.Create(site.TrafficSeed, "redfish/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
         var profile = jobIndex % 2 == 0 ? TlsClientProfile.Python : TlsClientProfile.Go;
-        var resources = schedule.Next(2, Resources.Length + 1);
+        // Which resources the poller reads from this BMC is its configuration, not chance of the window.
+        var resources = RandomStreams.Create(site.Seed, "site/redfish/" + jobIndex.ToString(CultureInfo.InvariantCulture) + "/" + bmc.Index.ToString(CultureInfo.InvariantCulture)).Next(2, Resources.Length + 1);
         var t = site.Start + schedule.Micros(0, job.Period);
         var restart = 0;
         var dns = new UdpExchange();
