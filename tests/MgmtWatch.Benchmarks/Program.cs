@@ -4,7 +4,8 @@ using BenchmarkDotNet.Running;
 namespace MgmtWatch.Benchmarks;
 
 /// <summary>
-/// <c>throughput [--packets N] [--capture FILE] [--repeats N]</c>: whole-path packets/s against tcpdump.
+/// <c>throughput [--packets N] [--capture FILE] [--repeats N] [--model DIR]</c>: whole-path packets/s against
+/// tcpdump and a bare libpcap loop; with a model, also the full path scoring every flow, and what scoring costs.
 /// <c>micro [BenchmarkDotNet args]</c>: per-component micro-benchmarks with the memory diagnoser.
 /// <c>floods [--dir D]</c>: peak memory and evictions under SYN, fragment and tiny-UDP floods.
 /// </summary>
@@ -36,6 +37,7 @@ public static class Program
         var packets = 2_000_000;
         var repeats = 3;
         string? capture = null;
+        string? model = null;
         for (var i = args.Length > 0 && args[0] == "throughput" ? 1 : 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -49,8 +51,11 @@ public static class Program
                 case "--repeats":
                     repeats = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--model":
+                    model = args[++i];
+                    break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: throughput [--packets N] [--capture FILE] [--repeats N] | micro [--filter *]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: throughput [--packets N] [--capture FILE] [--repeats N] [--model DIR] | micro [--filter *]");
                     return 2;
             }
         }
@@ -65,6 +70,6 @@ public static class Program
             }
         }
 
-        return Throughput.Run(capture, repeats);
+        return Throughput.Run(capture, repeats, model is null ? null : Core.Scoring.AnomalyModel.Load(model));
     }
 }

@@ -6,6 +6,7 @@ using MgmtWatch.Core.Decoding;
 using MgmtWatch.Core.Flows;
 using MgmtWatch.Core.Output;
 using MgmtWatch.Core.Pipeline;
+using MgmtWatch.Core.Scoring;
 
 namespace MgmtWatch.Benchmarks;
 
@@ -20,10 +21,11 @@ namespace MgmtWatch.Benchmarks;
 internal static class Throughput
 {
     private const string AnalyzeStage = "analyze (EVE + flow log)";
+    private const string ScoredStage = "analyze + model scoring";
     private const string LibPcapStage = "bare libpcap loop";
     private const string TcpdumpStage = "tcpdump -r FILE -w /dev/null";
 
-    public static int Run(string capture, int repeats)
+    public static int Run(string capture, int repeats, AnomalyModel? model = null)
     {
         var size = new FileInfo(capture).Length;
         Console.WriteLine($"capture: {capture} ({size / 1e6:F1} MB)");
@@ -41,8 +43,14 @@ internal static class Throughput
             ("read", ReadOnly),
             ("read+decode", ReadDecode),
             ("read+decode+flows", ReadDecodeFlows),
-            (AnalyzeStage, FullAnalyze),
+            (AnalyzeStage, c => FullAnalyze(c, null)),
         };
+        if (model is not null)
+        {
+            // The same path scoring every flow with a model (ideally trained on this site's baseline), so
+            // the difference is what scoring costs once the process is warm (model loading excluded).
+            stages = [.. stages, (ScoredStage, c => FullAnalyze(c, model))];
+        }
         var rates = new Dictionary<string, double>();
         foreach (var (name, body) in stages)
         {
@@ -94,6 +102,11 @@ internal static class Throughput
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  full analyze ÷ {reference,-28} {analyze / r,6:F2}  ({r / analyze:F1}× the time)"));
             }
+        }
+
+        if (rates.TryGetValue(AnalyzeStage, out var plain) && rates.TryGetValue(ScoredStage, out var scored))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  scoring with model {model!.ModelId}: {(plain / scored - 1) * 100:F1} % more time than rules only"));
         }
 
         return 0;
@@ -265,12 +278,13 @@ internal static class Throughput
         return n;
     }
 
-    private static long FullAnalyze(string capture)
+    private static long FullAnalyze(string capture, AnomalyModel? model)
     {
         var dir = Path.Combine(Path.GetTempPath(), "mgmtwatch-bench");
         Directory.CreateDirectory(dir);
         using var sink = new FanOutSink(new EveJsonSink(Path.Combine(dir, "eve.json")), new FlowLogSink(Path.Combine(dir, "flows.log")));
-        var pipeline = new AnalysisPipeline(new PipelineOptions(), sink);
+        var options = model is null ? new PipelineOptions() : new PipelineOptions { Scorer = new ModelScorer(model), Baseline = model.Profile };
+        var pipeline = new AnalysisPipeline(options, sink);
         using var source = new CaptureFileSet([capture], MergeOrder.Time);
         PacketLoop.Run(source, pipeline);
         return pipeline.Packets;

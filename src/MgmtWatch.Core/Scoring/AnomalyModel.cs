@@ -77,29 +77,16 @@ public sealed class AnomalyModel
         }
 
         var k = _eigenVectors.Length;
-        Span<float> projection = stackalloc float[k];
         double t2 = 0;
         double inside = 0;
         for (var i = 0; i < k; i++)
         {
-            var v = _eigenVectors[i];
-            double p = 0;
-            for (var j = 0; j < d; j++)
-            {
-                p += v[j] * r[j];
-            }
-
-            projection[i] = (float)p;
+            double p = Dot(_eigenVectors[i], r);
             inside += p * p;
             t2 += p * p / Math.Max(_eigenValues[i], 1e-6f);
         }
 
-        double norm = 0;
-        for (var j = 0; j < d; j++)
-        {
-            norm += r[j] * r[j];
-        }
-
+        double norm = Dot(r, r);
         var spe = Math.Max(0, norm - inside);
         var score = Math.Sqrt(((t2 / Math.Max(1, k)) + (spe / _residualMean)) / 2);
         if (!contributions.IsEmpty)
@@ -114,6 +101,29 @@ public sealed class AnomalyModel
         }
 
         return double.IsFinite(score) ? score : 0;
+    }
+
+    /// <summary>
+    /// Dot product in SIMD registers: a flow's score is ten projections of a 45-feature vector, and doing
+    /// them one float at a time in double precision was a third of what scoring a flow cost.
+    /// </summary>
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var sum = System.Numerics.Vector<float>.Zero;
+        var width = System.Numerics.Vector<float>.Count;
+        var j = 0;
+        for (; j <= a.Length - width; j += width)
+        {
+            sum += new System.Numerics.Vector<float>(a[j..]) * new System.Numerics.Vector<float>(b[j..]);
+        }
+
+        var total = System.Numerics.Vector.Sum(sum);
+        for (; j < a.Length; j++)
+        {
+            total += a[j] * b[j];
+        }
+
+        return total;
     }
 
     /// <summary>ML.NET's normalised residual for the same vector (used by a test to prove the model is read right).</summary>

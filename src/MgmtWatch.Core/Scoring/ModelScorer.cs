@@ -58,7 +58,7 @@ public sealed class ModelScorer : IFlowScorer
         ArgumentNullException.ThrowIfNull(flow);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _extractor.Extract(flow, _features, record: flow.Reason != FlowEndReason.Interim);
-        var score = _model.Score(_features, _contributions);
+        var score = _model.Score(_features, default); // contributions only for the few flows that alert, below
         Metrics.SensorMetrics.ScoreDuration.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         Scored++;
         if (_features[FeatureSchema.PairNew] > 0.5f)
@@ -79,6 +79,7 @@ public sealed class ModelScorer : IFlowScorer
         }
 
         AboveThreshold++;
+        _model.Score(_features, _contributions);
         var top = Enumerable.Range(0, FeatureSchema.Count)
             .OrderByDescending(i => _contributions[i]).ThenBy(i => i)
             .Take(ExplainedFeatures).ToList();
