@@ -43,7 +43,7 @@ public static class BeaconScore
     /// <summary>1 − average of |Bowley skew| and relative MAD, both clipped to [0, 1]; sorts <paramref name="values"/>.</summary>
     private static double Regularity(Span<double> values)
     {
-        values.Sort();
+        Sort(values);
         var q1 = Quantile(values, 0.25);
         var q2 = Quantile(values, 0.5);
         var q3 = Quantile(values, 0.75);
@@ -53,10 +53,30 @@ public static class BeaconScore
             values[i] = Math.Abs(values[i] - q2);
         }
 
-        values.Sort();
+        Sort(values);
         var mad = Quantile(values, 0.5);
         var relativeMad = q2 > 1e-12 ? mad / q2 : (mad > 1e-12 ? 1 : 0);
         return 1 - ((Math.Min(1, skew) + Math.Min(1, relativeMad)) / 2);
+    }
+
+    /// <summary>
+    /// Insertion sort: a series holds at most 16 values, where it beats the general sort (measured in the
+    /// pipeline, Span.Sort made the beacon score most of what extracting a flow's features cost).
+    /// </summary>
+    private static void Sort(Span<double> values)
+    {
+        for (var i = 1; i < values.Length; i++)
+        {
+            var v = values[i];
+            var j = i - 1;
+            while (j >= 0 && values[j] > v)
+            {
+                values[j + 1] = values[j];
+                j--;
+            }
+
+            values[j + 1] = v;
+        }
     }
 
     private static double Quantile(ReadOnlySpan<double> sorted, double q)
