@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MgmtWatch.Cli.Tests.Support;
 using MgmtWatch.Core.Detection;
@@ -73,6 +74,62 @@ public class MonitorTests
             Schemas.AssertEve(line);
             Assert.Contains($"\"in_iface\":\"{net.ReceiverInterface}\"", line, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// One pipeline, two sources: the simulated site with its ten attack campaigns, replayed into the veth
+    /// while tcpdump records what the wire delivered, gives the same alerts live (with the shipped model) as
+    /// <c>analyze</c> gives offline for tcpdump's recording of it.
+    /// </summary>
+    [SkippableFact]
+    public void SimulatedAttacksReplayedLiveGiveTheAlertsAnalyzeGivesForTheSamePackets()
+    {
+        LiveNetwork.SkipUnlessAllowed();
+        Skip.If(CliRunner.Tool("which", "tcpdump") is not { ExitCode: 0 }, "tcpdump is not installed (.ci/run installs it)");
+        var model = Path.Combine(RepoPaths.Root, "models", "default");
+        var key = Key();
+        using var net = new LiveNetwork(quiet: true);
+        var recording = TempFiles.Create(".pcap");
+        var liveEve = TempFiles.Create(".json");
+        using (var tcpdump = StartTcpdump(net, recording))
+        {
+            using var monitor = net.StartMonitor("--eve", liveEve, "--model", model, "--fingerprint-key", key, "--stats-interval", "0");
+            net.Replay(Path.Combine(RepoPaths.Pcaps, "sim-attacks.pcap"), "--pps", "20000");
+            Thread.Sleep(1000);
+            Assert.Equal(0, monitor.Stop());
+            CliRunner.Tool("kill", "-INT", tcpdump.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(tcpdump.WaitForExit(10_000), "tcpdump did not stop");
+        }
+
+        var offlineEve = TempFiles.Create(".json");
+        var offline = CliRunner.Run("analyze", recording, "--model", model, "--eve", offlineEve, "--fingerprint-key", key, "-q");
+        Assert.True(offline.ExitCode == 0, offline.Stderr);
+        var expected = Alerts(offlineEve);
+        Assert.True(expected.Count >= 50, $"only {expected.Count} alerts offline");
+        Assert.Contains(expected, a => a.Sid == 9100001);
+        Assert.Equal(expected, Alerts(liveEve));
+    }
+
+    private static Process StartTcpdump(LiveNetwork net, string file)
+    {
+        var psi = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "netns", "exec", net.Receiver, "tcpdump", "-i", net.ReceiverInterface, "-s", "0", "-U", "-n", "-w", file })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(psi)!;
+        var listening = new ManualResetEventSlim();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("listening on", StringComparison.Ordinal) == true)
+            {
+                listening.Set();
+            }
+        };
+        process.BeginErrorReadLine();
+        Assert.True(listening.Wait(TimeSpan.FromSeconds(30)), "tcpdump did not start");
+        return process;
     }
 
     [SkippableFact]
