@@ -16,6 +16,12 @@ internal sealed class BmcLateralRule : IFlowRule
         "rfb", "tcp/5900", "kvm", "vmedia", "tcp/445", "tcp/139", "tcp/3389", "tcp/5985", "tcp/5986",
     };
 
+    /// <summary>
+    /// LDAP over TLS (636, and 3269 for a global catalog) is TLS like HTTPS, but it is how a BMC checks an
+    /// admin's web or SSH login against the site's directory: every login makes one, so it is not lateral.
+    /// </summary>
+    private static bool IsDirectoryLogin(FlowRecord flow, string service) => service == "tls" && flow.RespPort is 636 or 3269;
+
     public void Evaluate(FlowRecord flow, int flowIndex, RuleContext context)
     {
         if (!context.BmcIsClient(flow))
@@ -24,7 +30,7 @@ internal sealed class BmcLateralRule : IFlowRule
         }
 
         var service = ServiceKey.Of(flow);
-        if (!LateralServices.Contains(service))
+        if (!LateralServices.Contains(service) || IsDirectoryLogin(flow, service))
         {
             return;
         }

@@ -20,11 +20,12 @@ public class FlowRulesTests
 
     private static PcapBuilder Site() => SiteCapture.Build(seed: 3, minutes: 30);
 
-    private static void TcpSession(PcapBuilder b, double t, string client, ushort port, string server, ushort serverPort, int request = 200, int response = 400)
+    private static void TcpSession(PcapBuilder b, double t, string client, ushort port, string server, ushort serverPort, int request = 200, int response = 400, byte[]? requestBytes = null)
     {
+        request = requestBytes?.Length ?? request;
         b.Add(t, Frames.Tcp(client, port, server, serverPort, Frames.Syn, seq: 1));
         b.Add(t + 0.001, Frames.Tcp(server, serverPort, client, port, Frames.Syn | Frames.Ack, seq: 100, ack: 2));
-        b.Add(t + 0.002, Frames.Tcp(client, port, server, serverPort, Frames.Ack | Frames.Psh, seq: 2, ack: 101, payload: new byte[request]));
+        b.Add(t + 0.002, Frames.Tcp(client, port, server, serverPort, Frames.Ack | Frames.Psh, seq: 2, ack: 101, payload: requestBytes ?? new byte[request]));
         b.Add(t + 0.003, Frames.Tcp(server, serverPort, client, port, Frames.Ack | Frames.Psh, seq: 101, ack: (uint)(2 + request), payload: new byte[response]));
         b.Add(t + 0.004, Frames.Tcp(client, port, server, serverPort, Frames.Fin | Frames.Ack, seq: (uint)(2 + request), ack: (uint)(101 + response)));
         b.Add(t + 0.005, Frames.Tcp(server, serverPort, client, port, Frames.Fin | Frames.Ack, seq: (uint)(101 + response), ack: (uint)(3 + request)));
@@ -119,6 +120,39 @@ public class FlowRulesTests
         var alert = Assert.Single(Alerts(b));
         Assert.Equal(Signatures.BmcLateral.Id, alert.SignatureId);
         Assert.Contains("another BMC", alert.Description, StringComparison.Ordinal);
+    }
+
+    /// <summary>The first TLS ClientHello OpenSSL sent in pcaps/tls-openssl.pcap (a TCP payload that starts a handshake record).</summary>
+    private static byte[] RecordedClientHello()
+    {
+        foreach (var (_, frame) in RecordedFrames.Load(Path.Combine(RepoPaths.Pcaps, "tls-openssl.pcap")))
+        {
+            var ip = 14;
+            if (frame.Length < ip + 20 || frame[12] != 0x08 || frame[13] != 0x00 || frame[ip + 9] != 6)
+            {
+                continue;
+            }
+
+            var tcp = ip + ((frame[ip] & 0x0F) * 4);
+            var payload = tcp + ((frame[tcp + 12] >> 4) * 4);
+            if (payload + 6 <= frame.Length && frame[payload] == 0x16 && frame[payload + 5] == 0x01)
+            {
+                return frame[payload..];
+            }
+        }
+
+        throw new InvalidOperationException("no ClientHello in tls-openssl.pcap");
+    }
+
+    [Theory]
+    [InlineData(636, false)]  // LDAPS: the BMC checks an admin's login against the directory
+    [InlineData(3269, false)] // global catalog over TLS, the same
+    [InlineData(443, true)]   // HTTPS to another host is lateral
+    public void BmcTlsToTheDirectoryIsALoginCheckNotLateralMovement(ushort port, bool lateral)
+    {
+        var b = Site();
+        TcpSession(b, 900, SiteCapture.Bmc(0), 45000, SiteCapture.Bmc(5), port, requestBytes: RecordedClientHello());
+        Assert.Equal(lateral, Alerts(b).Any(a => a.SignatureId == Signatures.BmcLateral.Id));
     }
 
     [Fact]
