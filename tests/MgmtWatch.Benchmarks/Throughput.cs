@@ -22,6 +22,7 @@ internal static class Throughput
 {
     private const string AnalyzeStage = "analyze (EVE + flow log)";
     private const string ScoredStage = "analyze + model scoring";
+    private const string BareStage = "analyze, no protocol analyzers";
     private const string LibPcapStage = "bare libpcap loop";
     private const string TcpdumpStage = "tcpdump -r FILE -w /dev/null";
 
@@ -43,6 +44,7 @@ internal static class Throughput
             ("read", ReadOnly),
             ("read+decode", ReadDecode),
             ("read+decode+flows", ReadDecodeFlows),
+            (BareStage, c => FullAnalyze(c, null, analyzers: false)),
             (AnalyzeStage, c => FullAnalyze(c, null)),
         };
         if (model is not null)
@@ -102,6 +104,11 @@ internal static class Throughput
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  full analyze ÷ {reference,-28} {analyze / r,6:F2}  ({r / analyze:F1}× the time)"));
             }
+        }
+
+        if (rates.TryGetValue(AnalyzeStage, out var full) && rates.TryGetValue(BareStage, out var bare))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  protocol analyzers: {(1 - (full / bare)) * 100:F1} % of the full path's throughput"));
         }
 
         if (rates.TryGetValue(AnalyzeStage, out var plain) && rates.TryGetValue(ScoredStage, out var scored))
@@ -278,12 +285,18 @@ internal static class Throughput
         return n;
     }
 
-    private static long FullAnalyze(string capture, AnomalyModel? model)
+    private static long FullAnalyze(string capture, AnomalyModel? model, bool analyzers = true)
     {
         var dir = Path.Combine(Path.GetTempPath(), "mgmtwatch-bench");
         Directory.CreateDirectory(dir);
         using var sink = new FanOutSink(new EveJsonSink(Path.Combine(dir, "eve.json")), new FlowLogSink(Path.Combine(dir, "flows.log")));
         var options = model is null ? new PipelineOptions() : new PipelineOptions { Scorer = new ModelScorer(model), Baseline = model.Profile };
+        if (!analyzers)
+        {
+            // Flows, rules and outputs as usual, without any protocol analyzer: the difference is what they cost.
+            options = options with { Analyzers = () => new Core.Analyzers.AnalyzerRegistry([]) };
+        }
+
         var pipeline = new AnalysisPipeline(options, sink);
         using var source = new CaptureFileSet([capture], MergeOrder.Time);
         PacketLoop.Run(source, pipeline);
