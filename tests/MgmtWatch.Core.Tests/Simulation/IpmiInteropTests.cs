@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using MgmtWatch.Core.Simulation;
+using MgmtWatch.Core.Tests.Support;
 
 namespace MgmtWatch.Core.Tests.Simulation;
 
@@ -13,38 +14,14 @@ namespace MgmtWatch.Core.Tests.Simulation;
 /// command all check out), and <c>ipmitool</c> completes <c>mc info</c> against a responder built from the
 /// simulator's BMC-side messages (ipmitool verifies the RAKP2 HMAC, the RAKP4 ICV and every AuthCode).
 /// </summary>
-public sealed class IpmiInteropTests : IDisposable
+public sealed class IpmiInteropTests
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "mgmtwatch-ipmisim-" + Guid.NewGuid().ToString("N"));
-    private Process? _sim;
-
-    public void Dispose()
-    {
-        if (_sim is { HasExited: false })
-        {
-            _sim.Kill();
-            _sim.WaitForExit(5_000);
-        }
-
-        _sim?.Dispose();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
     [SkippableFact]
     public void SimulatorClientOpensASessionWithIpmiSim()
     {
         Skip.IfNot(OnPath("ipmi_sim"), "ipmi_sim is not installed (.ci/run installs it: apt-get install -y openipmi)");
         var port = FreeUdpPort();
-        StartIpmiSim(port);
+        using var sim = new IpmiSimulator(null, "127.0.0.1", port, capture: false);
         using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         udp.Client.ReceiveTimeout = 2_000;
         var bmc = new IPEndPoint(IPAddress.Loopback, port);
@@ -61,7 +38,7 @@ public sealed class IpmiInteropTests : IDisposable
         Assert.NotNull(caps);
         Assert.Equal(0x00, caps[20]); // completion code
 
-        using var crypto = new IpmiCrypto(3, "ipmiusr", "test", 0x14) { ConsoleSessionId = 0x11223344 };
+        using var crypto = new IpmiCrypto(3, IpmiSimulator.User, IpmiSimulator.Password, 0x14) { ConsoleSessionId = 0x11223344 };
         Random.Shared.NextBytes(crypto.ConsoleRandom);
         var len = IpmiMessages.OpenSessionRequestMessage(buffer, 0, 0x04, crypto.ConsoleSessionId, crypto.AuthAlgorithm, crypto.IntegrityAlgorithm, crypto.ConfidentialityAlgorithm);
         var open = Exchange(udp, bmc, buffer.AsSpan(0, len))!;
@@ -69,7 +46,7 @@ public sealed class IpmiInteropTests : IDisposable
         Assert.Equal(0x00, open[17]);
         crypto.BmcSessionId = BinaryPrimitives.ReadUInt32LittleEndian(open.AsSpan(24));
 
-        len = IpmiMessages.Rakp1Message(buffer, 1, crypto.BmcSessionId, crypto.ConsoleRandom, 0x14, "ipmiusr"u8);
+        len = IpmiMessages.Rakp1Message(buffer, 1, crypto.BmcSessionId, crypto.ConsoleRandom, 0x14, System.Text.Encoding.ASCII.GetBytes(IpmiSimulator.User));
         var rakp2 = Exchange(udp, bmc, buffer.AsSpan(0, len))!;
         Assert.Equal(0x13, rakp2[5]);
         Assert.Equal(0x00, rakp2[17]);
@@ -273,40 +250,6 @@ public sealed class IpmiInteropTests : IDisposable
         }
     }
 
-    private void StartIpmiSim(int port)
-    {
-        Directory.CreateDirectory(_dir);
-        File.WriteAllText(Path.Combine(_dir, "lan.conf"), $"""
-            name "test-bmc"
-            set_working_mc 0x20
-              startlan 1
-                addr 127.0.0.1 {port}
-                priv_limit admin
-                allowed_auths_admin none md2 md5 straight
-                guid a123456789abcdefa123456789abcdef
-              endlan
-              serial 15 localhost {FreeTcpPort()} codec VM
-              startcmd "true"
-              startnow false
-              user 2 true  "ipmiusr" "test" admin    10       none md2 md5 straight
-
-            """);
-        File.WriteAllText(Path.Combine(_dir, "sim.emu"), """
-            mc_setbmc 0x20
-            mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr
-            sel_enable 0x20 1000 0x0a
-            mc_enable 0x20
-
-            """);
-        var psi = new ProcessStartInfo("ipmi_sim") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in new[] { "-c", "lan.conf", "-f", "sim.emu", "-n", "-s", Path.Combine(_dir, "state") })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        _sim = Process.Start(psi)!;
-    }
-
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
 
@@ -316,12 +259,4 @@ public sealed class IpmiInteropTests : IDisposable
         return ((IPEndPoint)s.Client.LocalEndPoint!).Port;
     }
 
-    private static int FreeTcpPort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 }
