@@ -83,12 +83,12 @@ public static class AlertEventWriter
 
         if (a.Score is { } score)
         {
-            w.WriteNumber("score", Math.Round(score, 6));
+            ScoreNumber.Write(w, "score", score);
         }
 
         if (a.Threshold is { } threshold)
         {
-            w.WriteNumber("threshold", Math.Round(threshold, 6));
+            ScoreNumber.Write(w, "threshold", threshold);
         }
 
         if (a.ModelId is not null)

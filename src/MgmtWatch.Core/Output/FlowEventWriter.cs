@@ -65,12 +65,12 @@ public static class FlowEventWriter
 
         if (flow.Score is { } score)
         {
-            w.WriteNumber("score", Math.Round(score, 6));
+            ScoreNumber.Write(w, "score", score);
         }
 
         if (flow.Threshold is { } threshold)
         {
-            w.WriteNumber("threshold", Math.Round(threshold, 6));
+            ScoreNumber.Write(w, "threshold", threshold);
         }
 
         if (flow.ModelId is not null)

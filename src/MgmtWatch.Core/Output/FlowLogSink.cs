@@ -73,7 +73,7 @@ public sealed class FlowLogSink : IEventSink
         w.WriteNumber("mgmtwatch.flow_id", flow.FlowId);
         if (flow.Score is { } score)
         {
-            w.WriteNumber("mgmtwatch.score", Math.Round(score, 6));
+            ScoreNumber.Write(w, "mgmtwatch.score", score);
         }
 
         if (flow.ModelId is not null)

@@ -109,10 +109,9 @@ public sealed class FlowLogTsvSink : IEventSink
         Tab(line, ref n);
         n += Number(line[n..], flow.FlowId);
         Tab(line, ref n);
-        if (flow.Score is { } score)
+        if (flow.Score is { } score and >= 0 and < 1e12)
         {
-            Utf8Formatter.TryFormat(Math.Round(score, 6), line[n..], out var w);
-            n += w;
+            n += ScoreNumber.Format(score, line[n..]); // fixed point, as Zeek writes a double
         }
         else
         {

@@ -41,4 +41,31 @@ public class BeaconScoreTests
     {
         Assert.Equal(0, Score([0, 300, 600], [1, 1, 1]));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void SortingNetworkSortsLikeArraySortAtEveryLength(int seed)
+    {
+        var random = new Random(seed);
+        for (var length = 0; length <= 24; length++)
+        {
+            for (var round = 0; round < 200; round++)
+            {
+                // Ties, zeros and wide ranges, as gaps and sizes have them.
+                var values = Enumerable.Range(0, length).Select(_ => random.Next(4) switch
+                {
+                    0 => 0.0,
+                    1 => random.Next(3),
+                    2 => random.NextDouble() * 1e9,
+                    _ => 300 + random.NextDouble(),
+                }).ToArray();
+                var expected = values.ToArray();
+                Array.Sort(expected);
+                BeaconScore.Sort(values);
+                Assert.Equal(expected, values);
+            }
+        }
+    }
 }
