@@ -1,0 +1,45 @@
+using MgmtWatch.Core.Detection;
+using MgmtWatch.Core.Tests.Support;
+
+namespace MgmtWatch.Core.Tests.Detection;
+
+/// <summary>
+/// The rules on traffic other people recorded (../shared/pcaps-public, outside malformed/): the three
+/// captures that hold something a management network should never carry raise exactly their alert, and
+/// every other capture, normal traffic of many protocols, raises none.
+/// </summary>
+public class PublicCaptureAlertTests
+{
+    private static readonly Dictionary<string, int[]> Expected = new(StringComparer.Ordinal)
+    {
+        ["zeek-http-basic-auth-with-colon.pcap"] = [Signatures.HttpBasicCredentialsInClear.Id],
+        ["zeek-ntpmode67.pcap"] = [Signatures.NtpControlQuery.Id],
+        ["zeek-snmpv1_set.pcap"] = [Signatures.SnmpSetFromNonManager.Id],
+    };
+
+    public static TheoryData<string> Captures()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in RepoPaths.SharedCaptures(includeMalformed: false))
+        {
+            data.Add(Path.GetRelativePath(RepoPaths.SharedPcaps, path));
+        }
+
+        if (data.Count == 0)
+        {
+            data.Add("(none)");
+        }
+
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Captures))]
+    public void RulesRaiseExactlyTheExpectedAlerts(string capture)
+    {
+        RepoPaths.SkipUnlessShared();
+        var (events, _) = Analyze.File(Path.Combine(RepoPaths.SharedPcaps, capture));
+        var expected = Expected.GetValueOrDefault(Path.GetFileName(capture), []);
+        Assert.Equal(expected, events.Alerts.Select(a => a.SignatureId).Order().ToArray());
+    }
+}
