@@ -49,4 +49,32 @@ public class NtpAnalyzerTests
             .Add(0.01, Frames.Udp("10.0.0.2", 1123, "10.0.0.1", 40000, reply));
         Assert.Equal("ntp", Assert.Single(Analyze.Capture(b).Events.Flows).Service);
     }
+
+    /// <summary>
+    /// Random and half-valid datagrams (an NTP first byte of any version and mode, then random bytes of any
+    /// length, including control messages with absurd counts and offsets) never make the analyzer throw,
+    /// and each client still ends as one flow on port 123.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 100)]
+    public bool RandomDatagramsOnPort123NeverThrow(byte[][] payloads)
+    {
+        var b = new PcapBuilder();
+        var t = 0.0;
+        var clients = new HashSet<int>();
+        for (var i = 0; i < Math.Min(payloads.Length, 20); i++)
+        {
+            var p = payloads[i];
+            var client = i % 4;
+            clients.Add(client);
+            byte[] data = p.Length > 0 && p[0] % 2 == 0 ? [(byte)(p[0] | 0x08), .. p.Skip(1).Take(600)] : [.. p.Take(600)];
+            b.Add(t += 0.05, Frames.Udp($"10.9.0.{client + 1}", 123, "10.9.1.1", 123, data));
+            if (p.Length % 3 == 0)
+            {
+                b.Add(t += 0.01, Frames.Udp("10.9.1.1", 123, $"10.9.0.{client + 1}", 123, data));
+            }
+        }
+
+        var (events, _) = Analyze.Capture(b);
+        return events.Flows.Count(f => f.RespPort == 123) == clients.Count;
+    }
 }
