@@ -20,20 +20,28 @@ public static class PacketLoop
         var completed = true;
         var countdown = CheckInterval;
         long packets = 0;
-        while (source.MoveNext())
+        try
         {
-            pipeline.Process(source.Current, source.Data);
-            packets++;
-            if (--countdown == 0)
+            while (source.MoveNext())
             {
-                countdown = CheckInterval;
-                progress?.Invoke(new ReadProgress(packets, source.BytesConsumed, source.BytesTotal));
-                if (cancellationToken.IsCancellationRequested)
+                pipeline.Process(source.Current, source.Data);
+                packets++;
+                if (--countdown == 0)
                 {
-                    completed = false;
-                    break;
+                    countdown = CheckInterval;
+                    progress?.Invoke(new ReadProgress(packets, source.BytesConsumed, source.BytesTotal));
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        completed = false;
+                        break;
+                    }
                 }
             }
+        }
+        catch
+        {
+            pipeline.Abandon();
+            throw;
         }
 
         progress?.Invoke(new ReadProgress(packets, source.BytesConsumed, source.BytesTotal));

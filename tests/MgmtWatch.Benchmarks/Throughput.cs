@@ -22,6 +22,8 @@ internal static class Throughput
 {
     private const string AnalyzeStage = "analyze (EVE + flow log)";
     private const string ScoredStage = "analyze + model scoring";
+    private const string TwoThreadStage = "analyze, 2 threads";
+    private const string TwoThreadScoredStage = "analyze + model, 2 threads";
     private const string BareStage = "analyze, no protocol analyzers";
     private const string LibPcapStage = "bare libpcap loop";
     private const string TcpdumpStage = "tcpdump -r FILE -w /dev/null";
@@ -52,6 +54,14 @@ internal static class Throughput
             // The same path scoring every flow with a model (ideally trained on this site's baseline), so
             // the difference is what scoring costs once the process is warm (model loading excluded).
             stages = [.. stages, (ScoredStage, c => FullAnalyze(c, model))];
+        }
+
+        // The same full paths with rules, scoring and output writing on a second thread (analyze --threads 2,
+        // the default on two cores); their outputs are the one-thread outputs byte for byte.
+        stages = [.. stages, (TwoThreadStage, c => FullAnalyze(c, null, threads: 2))];
+        if (model is not null)
+        {
+            stages = [.. stages, (TwoThreadScoredStage, c => FullAnalyze(c, model, threads: 2))];
         }
         var rates = new Dictionary<string, double>();
         foreach (var (name, body) in stages)
@@ -106,14 +116,25 @@ internal static class Throughput
             }
         }
 
+        foreach (var (stage, label) in new[] { (AnalyzeStage, "rules only, one thread"), (ScoredStage, "with the model, one thread"), (TwoThreadStage, "rules only, two threads"), (TwoThreadScoredStage, "with the model, two threads") })
+        {
+            if (rates.TryGetValue(stage, out var rate) && rates.TryGetValue(LibPcapStage, out var libpcap))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  analyze {label,-28} ÷ bare libpcap loop {rate / libpcap,6:F2}"));
+            }
+        }
+
         if (rates.TryGetValue(AnalyzeStage, out var full) && rates.TryGetValue(BareStage, out var bare))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  protocol analyzers: {(1 - (full / bare)) * 100:F1} % of the full path's throughput"));
         }
 
-        if (rates.TryGetValue(AnalyzeStage, out var plain) && rates.TryGetValue(ScoredStage, out var scored))
+        foreach (var (plainStage, scoredStage, label) in new[] { (AnalyzeStage, ScoredStage, "one thread"), (TwoThreadStage, TwoThreadScoredStage, "two threads") })
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  scoring with model {model!.ModelId}: {(plain / scored - 1) * 100:F1} % more time than rules only"));
+            if (rates.TryGetValue(plainStage, out var plain) && rates.TryGetValue(scoredStage, out var scored))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  scoring with model {model!.ModelId}, {label}: {(plain / scored - 1) * 100:F1} % more time than rules only"));
+            }
         }
 
         return 0;
@@ -285,12 +306,13 @@ internal static class Throughput
         return n;
     }
 
-    private static long FullAnalyze(string capture, AnomalyModel? model, bool analyzers = true)
+    private static long FullAnalyze(string capture, AnomalyModel? model, bool analyzers = true, int threads = 1)
     {
         var dir = Path.Combine(Path.GetTempPath(), "mgmtwatch-bench");
         Directory.CreateDirectory(dir);
         using var sink = new FanOutSink(new EveJsonSink(Path.Combine(dir, "eve.json")), new FlowLogSink(Path.Combine(dir, "flows.log")));
         var options = model is null ? new PipelineOptions() : new PipelineOptions { Scorer = new ModelScorer(model), Baseline = model.Profile };
+        options = options with { Threads = threads };
         if (!analyzers)
         {
             // Flows, rules and outputs as usual, without any protocol analyzer: the difference is what they cost.

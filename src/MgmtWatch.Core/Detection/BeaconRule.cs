@@ -22,7 +22,7 @@ internal sealed class BeaconRule : IFlowRule
         _score = settings[Signatures.Beacon.Thresholds[1]];
     }
 
-    public void Evaluate(FlowRecord flow, int flowIndex, RuleContext context)
+    public void Evaluate(FlowRecord flow, RuleContext context)
     {
         if (!context.BmcIsClient(flow))
         {
@@ -39,7 +39,7 @@ internal sealed class BeaconRule : IFlowRule
         var (connections, score) = _series.Observe(flow.OrigHost, flow.RespHost, service, flow.Start, flow.OrigBytes + flow.RespBytes);
         if (connections >= _minimum && score >= _score)
         {
-            context.Alert(Signatures.Beacon, flow, flowIndex, flow.OrigHost, flow.RespHost,
+            context.Alert(Signatures.Beacon, flow, flow.OrigHost, flow.RespHost,
                 string.Create(CultureInfo.InvariantCulture,
                     $"{flow.OrigHost}, a BMC, contacted {flow.RespHost}:{flow.RespPort} ({service}) {connections} times on a regular rhythm (beacon score {score:0.00})"),
                 [new("connections", connections.ToString(CultureInfo.InvariantCulture)), new("beacon_score", score.ToString("0.00", CultureInfo.InvariantCulture))],

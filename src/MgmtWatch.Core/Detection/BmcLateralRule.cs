@@ -22,7 +22,7 @@ internal sealed class BmcLateralRule : IFlowRule
     /// </summary>
     private static bool IsDirectoryLogin(FlowRecord flow, string service) => service == "tls" && flow.RespPort is 636 or 3269;
 
-    public void Evaluate(FlowRecord flow, int flowIndex, RuleContext context)
+    public void Evaluate(FlowRecord flow, RuleContext context)
     {
         if (!context.BmcIsClient(flow))
         {
@@ -41,7 +41,7 @@ internal sealed class BmcLateralRule : IFlowRule
         }
 
         var target = context.IsBmc(flow.RespHost) ? "another BMC" : context.IsInside(flow.RespHost) ? "a host of the management network" : "a host outside the management network";
-        context.Alert(Signatures.BmcLateral, flow, flowIndex, flow.OrigHost, flow.RespHost,
+        context.Alert(Signatures.BmcLateral, flow, flow.OrigHost, flow.RespHost,
             $"{flow.OrigHost}, a BMC, opened {service} as a client to {flow.RespHost}:{flow.RespPort}, {target}",
             [new("service", service), new("answered", flow.RespPackets > 0 ? "yes" : "no")],
             incidentKey: service);

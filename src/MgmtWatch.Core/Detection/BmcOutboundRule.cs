@@ -10,7 +10,7 @@ namespace MgmtWatch.Core.Detection;
 /// </summary>
 internal sealed class BmcOutboundRule : IFlowRule
 {
-    public void Evaluate(FlowRecord flow, int flowIndex, RuleContext context)
+    public void Evaluate(FlowRecord flow, RuleContext context)
     {
         if (!context.BmcIsClient(flow) || context.IsInside(flow.RespHost) || IsMulticastOrBroadcast(flow))
         {
@@ -23,7 +23,7 @@ internal sealed class BmcOutboundRule : IFlowRule
         }
 
         var service = ServiceKey.Of(flow);
-        context.Alert(Signatures.BmcOutbound, flow, flowIndex, flow.OrigHost, flow.RespHost,
+        context.Alert(Signatures.BmcOutbound, flow, flow.OrigHost, flow.RespHost,
             $"{flow.OrigHost}, a BMC, opened {service} to {flow.RespHost}:{flow.RespPort}, outside the management network",
             [new("service", service), new("answered", flow.RespPackets > 0 ? "yes" : "no")]);
     }

@@ -25,10 +25,10 @@ internal sealed class FlowRules
         ];
     }
 
-    public void OnFlowEnd(FlowRecord flow, int flowIndex)
+    public void OnFlowEnd(FlowRecord flow)
     {
         // A console session is worth reporting while it lasts; everything else is judged once, at the end.
-        _consoles.Evaluate(flow, flowIndex, _context);
+        _consoles.Evaluate(flow, _context);
         if (flow.Reason == FlowEndReason.Interim)
         {
             return;
@@ -37,7 +37,7 @@ internal sealed class FlowRules
         _context.Learn(flow);
         foreach (var rule in _rules)
         {
-            rule.Evaluate(flow, flowIndex, _context);
+            rule.Evaluate(flow, _context);
         }
     }
 

@@ -27,7 +27,7 @@ internal sealed class HostSweepRule : IFlowRule
         _window = settings.Nanoseconds(Signatures.HostSweep.Thresholds[1]);
     }
 
-    public void Evaluate(FlowRecord flow, int flowIndex, RuleContext context)
+    public void Evaluate(FlowRecord flow, RuleContext context)
     {
         if (!FlowRules.Failed(flow) || flow.Protocol is not (IpProtocol.Tcp or IpProtocol.Udp or IpProtocol.Icmp) || flow.Service == "ipmi")
         {
@@ -38,7 +38,7 @@ internal sealed class HostSweepRule : IFlowRule
         if (hosts >= _threshold)
         {
             var service = Features.ServiceKey.Of(flow);
-            context.Alert(Signatures.HostSweep, flow, flowIndex, flow.OrigHost, flow.RespHost,
+            context.Alert(Signatures.HostSweep, flow, flow.OrigHost, flow.RespHost,
                 string.Create(CultureInfo.InvariantCulture, $"{flow.OrigHost} tried {service} on {hosts} hosts within {_window / 1_000_000_000} s, unanswered or refused"),
                 [new("hosts", hosts.ToString(CultureInfo.InvariantCulture)), new("service", service)],
                 incidentKey: service, anyDestination: true);

@@ -6,5 +6,5 @@ namespace MgmtWatch.Core.Detection;
 internal interface IFlowRule
 {
     /// <summary>Considers one finished flow.</summary>
-    void Evaluate(FlowRecord flow, int flowIndex, RuleContext context);
+    void Evaluate(FlowRecord flow, RuleContext context);
 }

@@ -33,7 +33,7 @@ internal sealed class LoginBruteForceRule : IFlowRule
         _window = settings.Nanoseconds(Signatures.LoginBruteForce.Thresholds[2]);
     }
 
-    public void Evaluate(FlowRecord flow, int flowIndex, RuleContext context)
+    public void Evaluate(FlowRecord flow, RuleContext context)
     {
         if (flow.Protocol != IpProtocol.Tcp || flow.RespBytes == 0 || flow.End - flow.Start > _maxDuration)
         {
@@ -54,7 +54,7 @@ internal sealed class LoginBruteForceRule : IFlowRule
         var sessions = _sessions.Add((flow.OrigHost, flow.RespHost, service), (ulong)flow.FirstPacket, flow.Start, _window);
         if (sessions >= _threshold)
         {
-            context.Alert(Signatures.LoginBruteForce, flow, flowIndex, flow.OrigHost, flow.RespHost,
+            context.Alert(Signatures.LoginBruteForce, flow, flow.OrigHost, flow.RespHost,
                 string.Create(CultureInfo.InvariantCulture,
                     $"{flow.OrigHost} opened {sessions} short {service} sessions to {flow.RespHost} within {_window / 1_000_000_000} s (each under {_maxDuration / 1_000_000_000} s)"),
                 [new("sessions", sessions.ToString(CultureInfo.InvariantCulture)), new("service", service)],

@@ -25,7 +25,7 @@ internal sealed class PortScanRule : IFlowRule
         _window = settings.Nanoseconds(Signatures.PortScan.Thresholds[1]);
     }
 
-    public void Evaluate(FlowRecord flow, int flowIndex, RuleContext context)
+    public void Evaluate(FlowRecord flow, RuleContext context)
     {
         if (!FlowRules.Failed(flow) || flow.Protocol is not (IpProtocol.Tcp or IpProtocol.Udp))
         {
@@ -35,7 +35,7 @@ internal sealed class PortScanRule : IFlowRule
         var ports = _ports.Add((flow.OrigHost, flow.RespHost), ((ulong)flow.Protocol << 16) | flow.RespPort, flow.Start, _window);
         if (ports >= _threshold)
         {
-            context.Alert(Signatures.PortScan, flow, flowIndex, flow.OrigHost, flow.RespHost,
+            context.Alert(Signatures.PortScan, flow, flow.OrigHost, flow.RespHost,
                 string.Create(CultureInfo.InvariantCulture, $"{flow.OrigHost} tried {ports} ports of {flow.RespHost} within {_window / 1_000_000_000} s, unanswered or refused"),
                 [new("ports", ports.ToString(CultureInfo.InvariantCulture)), new("last_port", flow.RespPort.ToString(CultureInfo.InvariantCulture))]);
         }

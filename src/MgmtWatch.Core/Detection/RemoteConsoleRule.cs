@@ -12,7 +12,7 @@ namespace MgmtWatch.Core.Detection;
 /// </summary>
 internal sealed class RemoteConsoleRule : IFlowRule
 {
-    public void Evaluate(FlowRecord flow, int flowIndex, RuleContext context)
+    public void Evaluate(FlowRecord flow, RuleContext context)
     {
         if (context.Baseline is not { } baseline || Kind(flow) is not { } kind)
         {
@@ -32,7 +32,7 @@ internal sealed class RemoteConsoleRule : IFlowRule
 
         var signature = virtualMedia ? Signatures.VirtualMediaFromNewHost : Signatures.KvmFromNewHost;
         var what = virtualMedia ? "a virtual-media session" : "a remote console session";
-        context.Alert(signature, flow, flowIndex, flow.OrigHost, flow.RespHost,
+        context.Alert(signature, flow, flow.OrigHost, flow.RespHost,
             $"{flow.OrigHost} opened {what} ({flow.Service ?? "unknown protocol"}) to {flow.RespHost}:{flow.RespPort}; it never opened one in the baseline",
             [new("kvm.kind", kind), new("service", flow.Service ?? "-"), new("pair_known", baseline.KnowsPair(flow.OrigHost, flow.RespHost) ? "yes" : "no")]);
     }

@@ -11,10 +11,10 @@ internal sealed class RuleContext
     private const int MaxObservedBmcs = 100_000;
 
     private readonly HashSet<HostAddress> _observedBmcs = [];
-    private readonly Action<Signature, FlowRecord, int, HostAddress, HostAddress, string, IReadOnlyList<KeyValuePair<string, string>>, string?, bool> _raise;
+    private readonly Action<Signature, FlowRecord, HostAddress, HostAddress, string, IReadOnlyList<KeyValuePair<string, string>>, string?, bool> _raise;
 
     public RuleContext(DetectionSettings settings, IBaselineView? baseline,
-        Action<Signature, FlowRecord, int, HostAddress, HostAddress, string, IReadOnlyList<KeyValuePair<string, string>>, string?, bool> raise)
+        Action<Signature, FlowRecord, HostAddress, HostAddress, string, IReadOnlyList<KeyValuePair<string, string>>, string?, bool> raise)
     {
         Settings = settings;
         Baseline = baseline;
@@ -54,7 +54,7 @@ internal sealed class RuleContext
     /// Raises an alert about a flow (source and destination may differ from its endpoints). With
     /// <paramref name="anyDestination"/> the incident is the source's whatever host it reached (sweeps).
     /// </summary>
-    public void Alert(Signature signature, FlowRecord flow, int flowIndex, HostAddress source, HostAddress destination, string description,
+    public void Alert(Signature signature, FlowRecord flow, HostAddress source, HostAddress destination, string description,
         IReadOnlyList<KeyValuePair<string, string>> evidence, string? incidentKey = null, bool anyDestination = false) =>
-        _raise(signature, flow, flowIndex, source, destination, description, evidence, incidentKey, anyDestination);
+        _raise(signature, flow, source, destination, description, evidence, incidentKey, anyDestination);
 }

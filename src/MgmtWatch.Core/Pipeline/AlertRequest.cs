@@ -3,7 +3,7 @@ using MgmtWatch.Core.Detection;
 
 namespace MgmtWatch.Core.Pipeline;
 
-/// <summary>An alert a rule wants raised, before de-duplication and before the flow's details are added.</summary>
+/// <summary>An alert a rule, an analyzer or the model wants raised, before de-duplication.</summary>
 internal sealed record AlertRequest(
     Signature Signature,
     long Timestamp,
@@ -36,4 +36,13 @@ internal sealed record AlertRequest(
 
     /// <summary>Model id, for model alerts.</summary>
     public string? ModelId { get; init; }
+
+    /// <summary>The flow's identity and counters when the alert is about a flow, taken when the request was made.</summary>
+    public AlertFlowDetails? Details { get; init; }
+
+    /// <summary>The capture file being read when the request was made (offline runs).</summary>
+    public string? PcapFilename { get; init; }
 }
+
+/// <summary>What an alert says about its flow: identities, application protocol and counters.</summary>
+internal sealed record AlertFlowDetails(ulong FlowId, string Uid, string CommunityId, string? AppProto, Output.FlowCounters Counters);

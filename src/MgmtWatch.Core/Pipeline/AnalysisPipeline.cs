@@ -13,13 +13,15 @@ namespace MgmtWatch.Core.Pipeline;
 
 /// <summary>
 /// One pipeline, two sources: packets from a file or an interface go through the decoder, the flow
-/// table and (as they arrive) the analyzers, and every event leaves through one <see cref="IEventSink"/>.
-/// Not thread-safe: one pipeline per packet stream.
+/// table and (as they arrive) the analyzers; flow records, alerts and anomalies then go to the
+/// <see cref="VerdictStage"/> (rules, scoring, incidents) and leave through one <see cref="IEventSink"/>.
+/// With <see cref="PipelineOptions.Threads"/> of 2 or more the verdict stage runs on a second thread,
+/// fed in this half's order, so the outputs are the same as on one thread.
+/// Not thread-safe: one pipeline per packet stream, fed from one thread.
 /// </summary>
 public sealed partial class AnalysisPipeline : IFlowEndHandler
 {
     private readonly PipelineOptions _options;
-    private readonly IEventSink _sink;
     private readonly ILogger _logger;
     private readonly PacketDecoder _decoder = new();
     private readonly FlowTable _flows;
@@ -30,9 +32,8 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
     private readonly RunSummary _summary = new();
     private readonly AnalyzerRegistry _analyzers;
     private readonly AnalyzerContext _context;
-    private readonly IncidentTracker _incidents;
-    private FlowRules _rules;
-    private IFlowScorer? _scorer;
+    private readonly VerdictStage _verdicts;
+    private readonly VerdictThread? _verdictThread;
     private IReadOnlyList<string> _sourceNames = [];
     private string? _currentSource;
     private long _packetNumber;
@@ -45,13 +46,15 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
         _options = options;
-        _sink = sink;
         _logger = logger ?? NullLogger.Instance;
         _analyzers = options.Analyzers();
         _context = new AnalyzerContext(this, options.Fingerprinter ?? CredentialFingerprinter.Ephemeral(), options.Detection, options.Site);
-        _incidents = new IncidentTracker(options.IncidentWindow);
-        _rules = new FlowRules(new RuleContext(options.Detection, options.Baseline, RaiseFlowAlert));
-        _scorer = options.Scorer;
+        _verdicts = new VerdictStage(options, sink, _summary);
+        if (options.Threads > 1)
+        {
+            _verdictThread = new VerdictThread(_verdicts, options.Interface);
+        }
+
         _flows = new FlowTable(this, options.Timeouts, options.MaxFlows, _analyzers.IsServicePort);
         _anomalyLimiter = new AnomalyLimiter(options.AnomaliesPerMinute);
         _record.Interface = options.Interface;
@@ -182,7 +185,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             return;
         }
 
-        var a = _anomaly;
+        var a = _verdictThread?.RentAnomaly() ?? _anomaly;
         a.Timestamp = packet.Timestamp;
         a.PacketNumber = packet.PacketNumber;
         a.PcapFilename = _options.Interface is null ? _currentSource : null;
@@ -200,99 +203,72 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         a.Layer = null;
         a.AppProto = appProto;
         _summary.AnomaliesWritten++;
-        _sink.Emit(a);
+        PostAnomaly(a);
     }
 
-    private void RaiseFlowAlert(Signature signature, FlowRecord flow, int flowIndex, HostAddress source, HostAddress destination,
-        string description, IReadOnlyList<KeyValuePair<string, string>> evidence, string? incidentKey, bool anyDestination)
-    {
-        var forward = source == flow.OrigHost;
-        RaiseAlert(new AlertRequest(signature, flow.End, null, flowIndex, source, forward ? flow.OrigPort : flow.RespPort,
-            destination, forward ? flow.RespPort : flow.OrigPort, flow.Protocol, flow.IpVersion, description, evidence, incidentKey)
-        {
-            AnyDestination = anyDestination,
-        });
-    }
-
-    /// <summary>De-duplicates, completes with the flow's details and writes an alert.</summary>
+    /// <summary>
+    /// Raises an alert from this half (an analyzer, the fragment cache): the flow's details are taken now,
+    /// while its entry is in the table, and the verdict stage de-duplicates and writes it in order.
+    /// </summary>
     internal void RaiseAlert(AlertRequest request)
     {
         if (request.Flow >= 0)
         {
-            _flows[request.Flow].Flags |= FlowFlags.Alerted;
-        }
-
-        if (!_incidents.Open(request.Signature.Id, request.AnyHost ? default : request.Source,
-                request.AnyDestination || request.AnyHost ? default : request.Destination, request.IncidentKey, request.Timestamp))
-        {
-            _summary.AlertsSuppressed++;
-            return;
-        }
-
-        ulong? flowId = null;
-        string? uid = null;
-        string? communityId = null;
-        string? appProto = null;
-        FlowCounters? counters = null;
-        if (request.Flow >= 0)
-        {
             ref var f = ref _flows[request.Flow];
+            f.Flags |= FlowFlags.Alerted;
             var key = f.Key;
-            flowId = FlowIdentity.FlowId(key, f.Start, f.FirstPacket);
-            uid = FlowIdentity.Uid(key, f.Start, f.FirstPacket);
             var orig = f.OrigIsA ? f.A : f.B;
             var resp = f.OrigIsA ? f.B : f.A;
-            communityId = CommunityId.Compute(orig, resp, f.OrigIsA ? f.PortA : f.PortB, f.OrigIsA ? f.PortB : f.PortA, f.Protocol);
-            if (f.Service is not (AnalyzerRegistry.Undecided or AnalyzerRegistry.NoAnalyzer) && (f.Flags & FlowFlags.ServiceConfirmed) != 0)
+            var appProto = f.Service is not (AnalyzerRegistry.Undecided or AnalyzerRegistry.NoAnalyzer) && (f.Flags & FlowFlags.ServiceConfirmed) != 0
+                ? _analyzers[f.Service].Name
+                : null;
+            request = request with
             {
-                appProto = _analyzers[f.Service].Name;
-            }
-
-            counters = new FlowCounters(f.Orig.Packets, f.Resp.Packets, (long)f.Orig.IpBytes, (long)f.Resp.IpBytes, f.Start);
+                Details = new AlertFlowDetails(
+                    FlowIdentity.FlowId(key, f.Start, f.FirstPacket),
+                    FlowIdentity.Uid(key, f.Start, f.FirstPacket),
+                    CommunityId.Compute(orig, resp, f.OrigIsA ? f.PortA : f.PortB, f.OrigIsA ? f.PortB : f.PortA, f.Protocol),
+                    appProto,
+                    new FlowCounters(f.Orig.Packets, f.Resp.Packets, (long)f.Orig.IpBytes, (long)f.Resp.IpBytes, f.Start)),
+            };
         }
 
-        var alert = new AlertEvent
+        request = request with { PcapFilename = _currentSource };
+        if (_verdictThread is null)
         {
-            Timestamp = request.Timestamp,
-            PacketNumber = request.PacketNumber,
-            PcapFilename = _options.Interface is null ? _currentSource : null,
-            Interface = _options.Interface,
-            FlowId = flowId,
-            Source = request.Source,
-            Destination = request.Destination,
-            SourcePort = request.SourcePort,
-            DestinationPort = request.DestinationPort,
-            Protocol = request.Protocol,
-            IpVersion = request.IpVersion,
-            CommunityId = communityId,
-            AppProto = appProto,
-            SignatureId = request.Signature.Id,
-            Revision = request.Signature.Revision,
-            Signature = request.Signature.Message,
-            Category = request.Signature.Category,
-            Severity = request.Signature.Severity,
-            Description = WireText.Sanitize(request.Description),
-            Evidence = SanitizeEvidence(request.Evidence),
-            Uid = uid,
-            Flow = counters,
-            Score = request.Score,
-            Threshold = request.Threshold,
-            ModelId = request.ModelId,
-            Metadata = request.ModelId is null ? null : new Dictionary<string, string[]> { ["model_id"] = [request.ModelId] },
-        };
-        _summary.Alerts++;
-        _sink.Emit(alert);
+            _verdicts.Raise(request);
+        }
+        else
+        {
+            _verdictThread.Alert(request);
+        }
+    }
+
+    private void PostAnomaly(AnomalyEvent anomaly)
+    {
+        if (_verdictThread is null)
+        {
+            _verdicts.Anomaly(anomaly);
+        }
+        else
+        {
+            _verdictThread.Anomaly(anomaly);
+        }
     }
 
     /// <summary>
     /// Swaps the model (a reload after retraining): flows ending from now on are scored by
     /// <paramref name="scorer"/> and the rules compare with <paramref name="baseline"/>. Call on the thread
-    /// that processes packets.
+    /// that processes packets, of a one-thread pipeline (a live sensor's).
     /// </summary>
     public void ReplaceModel(IFlowScorer? scorer, Features.IBaselineView? baseline)
     {
-        _scorer = scorer;
-        _rules = new FlowRules(new RuleContext(_options.Detection, baseline, RaiseFlowAlert));
+        if (_verdictThread is not null)
+        {
+            throw new InvalidOperationException("a model can be replaced only in a one-thread pipeline");
+        }
+
+        _verdicts.ReplaceModel(scorer, baseline);
     }
 
     /// <summary>Advances packet time without a packet (a quiet live interface), expiring idle flows.</summary>
@@ -300,9 +276,16 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
 
     /// <summary>
     /// Writes what the outputs have buffered (a live sensor calls it when it has caught up with the wire, so
-    /// an alert is readable as soon as it is raised rather than when 64 KiB of events have gathered).
+    /// an alert is readable as soon as it is raised rather than when 64 KiB of events have gathered). A
+    /// two-thread pipeline flushes when it finishes.
     /// </summary>
-    public void FlushOutputs() => _sink.Flush();
+    public void FlushOutputs()
+    {
+        if (_verdictThread is null)
+        {
+            _verdicts.Flush();
+        }
+    }
 
     /// <summary>Ends every flow and flushes outputs. Idempotent.</summary>
     public void Finish()
@@ -314,8 +297,12 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
 
         _finished = true;
         _flows.Flush(FlowEndReason.Shutdown);
-        _sink.Flush();
+        _verdictThread?.Complete();
+        _verdicts.Flush();
     }
+
+    /// <summary>Stops a second thread without finishing (reading failed with an exception; nothing more will be written).</summary>
+    internal void Abandon() => _verdictThread?.Abandon();
 
     /// <summary>The run's statistics (complete after <see cref="Finish"/>).</summary>
     public RunSummary Summary
@@ -380,7 +367,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             return;
         }
 
-        var a = _anomaly;
+        var a = _verdictThread?.RentAnomaly() ?? _anomaly;
         a.Timestamp = ts;
         a.PacketNumber = _packetNumber;
         a.PcapFilename = _options.Interface is null ? _currentSource : null;
@@ -398,7 +385,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         a.Layer = DecodeEventNames.Layer(p.Event);
         a.AppProto = null;
         _summary.AnomaliesWritten++;
-        _sink.Emit(a);
+        PostAnomaly(a);
     }
 
     private static ulong FlowIdOf(ref FlowEntry f) => FlowIdentity.FlowId(f.Key, f.Start, f.FirstPacket);
@@ -406,7 +393,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
     void IFlowEndHandler.OnFlowEnd(FlowTable table, int flow, FlowEndReason reason)
     {
         ref var f = ref table[flow];
-        var r = _record;
+        var r = _verdictThread?.RentRecord() ?? _record;
         var key = f.Key;
         ref var orig = ref f.Orig;
         ref var resp = ref f.Resp;
@@ -454,23 +441,9 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             }
         }
 
-        _rules.OnFlowEnd(r, flow);
-        r.Score = null;
-        r.Threshold = null;
-        r.ModelId = null;
-        if (_scorer?.Score(r) is { } verdict)
-        {
-            RaiseAlert(new AlertRequest(Signatures.ModelAnomaly, r.End, null, flow, r.OrigHost, r.OrigPort, r.RespHost, r.RespPort,
-                r.Protocol, r.IpVersion, verdict.Description, verdict.Evidence, verdict.Reason)
-            {
-                Score = r.Score,
-                Threshold = r.Threshold,
-                ModelId = r.ModelId,
-            });
-        }
-
+        // Alerts raised by analyzers so far; the verdict stage adds its own.
         r.Alerted = (f.Flags & FlowFlags.Alerted) != 0;
-
+        FlowEviction? eviction = null;
         if (reason == FlowEndReason.Evicted)
         {
             if (!_evictionWarned)
@@ -479,25 +452,16 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
                 LogFlowTableFull(_logger, _flows.MaxFlows);
             }
 
-            RaiseAlert(new AlertRequest(Signatures.ResourceExhaustion, Math.Max(_flows.Now, f.Last), null, flow, r.OrigHost, r.OrigPort, r.RespHost, r.RespPort,
-                r.Protocol, r.IpVersion,
-                string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"the flow table is full ({_flows.MaxFlows:N0} flows): flows are being evicted before their timeout ({_flows.Counters.Evicted:N0} so far); the flow named here was one of them"),
-                [new("table", "flows"), new("limit", _flows.MaxFlows.ToString(System.Globalization.CultureInfo.InvariantCulture))], "flow-table")
-            {
-                AnyHost = true,
-            });
+            eviction = new FlowEviction(_flows.Now, _flows.Counters.Evicted, _flows.MaxFlows);
         }
 
-        _sink.Emit(r);
-
-        if (reason != FlowEndReason.Interim)
+        if (_verdictThread is null)
         {
-            Increment(_summary.FlowsByProtocol, IpProtocol.ZeekName(r.Protocol));
-            Increment(_summary.FlowsByService, r.Service ?? "-");
-            var bytes = r.OrigIpBytes + r.RespIpBytes;
-            _summary.Talkers.Add(r.OrigHost, bytes);
-            _summary.Talkers.Add(r.RespHost, bytes);
+            _verdicts.Flow(r, eviction);
+        }
+        else
+        {
+            _verdictThread.Flow(r, eviction);
         }
     }
 
@@ -519,33 +483,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         }
     }
 
-    /// <summary>Alert evidence through the same gate as flow fields; the list is copied only when a value changes.</summary>
-    private static IReadOnlyList<KeyValuePair<string, string>>? SanitizeEvidence(IReadOnlyList<KeyValuePair<string, string>>? evidence)
-    {
-        if (evidence is null)
-        {
-            return null;
-        }
-
-        List<KeyValuePair<string, string>>? copy = null;
-        for (var i = 0; i < evidence.Count; i++)
-        {
-            var (name, value) = evidence[i];
-            var safe = WireText.Sanitize(value);
-            if (!ReferenceEquals(safe, value))
-            {
-                copy ??= [.. evidence];
-                copy[i] = new(name, safe);
-            }
-        }
-
-        return copy ?? evidence;
-    }
-
     private static float StdDev(float m2, long count) => count > 1 ? MathF.Sqrt(Math.Max(0, m2) / (count - 1)) : 0;
-
-    private static void Increment(SortedDictionary<string, long> counts, string key) =>
-        counts[key] = counts.GetValueOrDefault(key) + 1;
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
         Message = "Flow table full ({MaxFlows} flows): evicting the flows nearest their timeout; raise --max-flows if this is not a flood")]

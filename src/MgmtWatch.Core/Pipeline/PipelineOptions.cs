@@ -44,4 +44,11 @@ public sealed record PipelineOptions
 
     /// <summary>Repeats of one incident within this packet-time window give one alert (STYLE: alerts are for people).</summary>
     public TimeSpan IncidentWindow { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Threads: 1 runs everything on the caller's thread; 2 or more put the verdict stage (rules, scoring,
+    /// incidents, writing the outputs) on a second thread, with the same outputs. More than two gain nothing
+    /// yet: the pipeline has two stages.
+    /// </summary>
+    public int Threads { get; init; } = 1;
 }

@@ -31,7 +31,6 @@ public static class CliRunner
         }
 
         psi.Environment["NO_COLOR"] = "1";
-        psi.Environment["MGMTWATCH_FINGERPRINT_KEY"] = FingerprintKey.Value;
         psi.Environment["TERM"] = "dumb";
         psi.Environment["MGMTWATCH_FINGERPRINT_KEY"] = FingerprintKey.Value; // one key per test run, not the user's
         using var process = Process.Start(psi)!;
