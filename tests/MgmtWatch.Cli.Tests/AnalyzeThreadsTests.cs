@@ -60,6 +60,17 @@ public class AnalyzeThreadsTests
     }
 
     [Fact]
+    public void EvaluateGivesTheSameReportOnTwoThreads()
+    {
+        string[] args = ["evaluate", "--model", Path.Combine("models", "default"), "--labels", Path.Combine("pcaps", "sim-attacks.labels.csv"), Path.Combine("pcaps", "sim-attacks.pcap"), "-q"];
+        var one = CliRunner.Run([.. args, "--threads", "1"]);
+        var two = CliRunner.Run([.. args, "--threads", "2"]);
+        Assert.True(one.ExitCode == 0, one.Stderr);
+        Assert.Contains("\"campaigns_caught\"", one.Stdout, StringComparison.Ordinal);
+        Assert.Equal(one.Stdout, two.Stdout);
+    }
+
+    [Fact]
     public void ThreadsBelowOneAreAUsageError()
     {
         var run = CliRunner.Run("analyze", Path.Combine(RepoPaths.Pcaps, "tls-openssl.pcap"), "--threads", "0", "-q");

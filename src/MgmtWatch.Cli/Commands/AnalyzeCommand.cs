@@ -62,27 +62,13 @@ internal static partial class AnalyzeCommand
         Description = "Exit with code 5 when any alert was written",
     };
 
-    private static readonly Option<int> Threads = new("--threads", "-j")
-    {
-        Description = "Threads: 1 does everything on one; 2 (the default on a machine with two cores or more) puts rules, scoring and output writing on a second. The outputs are the same either way",
-        DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, 2),
-        HelpName = "N",
-    };
-
     public static Command Create()
     {
         FlowFormat.AcceptOnlyFromAmong("json", "zeek-tsv");
-        Threads.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--threads must be at least 1");
-            }
-        });
         PipelineSettings.RejectOptionLikeFiles(Captures);
         var command = new Command("analyze", "Analyse capture files: flows, protocol anomalies and alerts")
         {
-            Captures, Eve, Flows, FlowFormat, NoFlowEvents, Model, NoModel, NoProgress, FailOnAlert, Threads,
+            Captures, Eve, Flows, FlowFormat, NoFlowEvents, Model, NoModel, NoProgress, FailOnAlert,
         };
         PipelineSettings.AddTo(command);
         command.SetAction(RunAsync);
@@ -163,7 +149,6 @@ internal static partial class AnalyzeCommand
 
         var paths = parse.GetValue(Captures)!;
         var order = PipelineSettings.MergeOrderOf(parse);
-        options = options with { Threads = parse.GetValue(Threads) };
         var pipeline = new AnalysisPipeline(options, sink, loggerFactory.CreateLogger<AnalysisPipeline>());
         var clock = Stopwatch.StartNew();
         var completed = await CaptureRun.RunAsync(paths, order, pipeline, ProgressDisplay.Wanted(parse.GetValue(NoProgress), quiet), cancellationToken).ConfigureAwait(false);

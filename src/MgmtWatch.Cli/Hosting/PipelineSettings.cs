@@ -49,8 +49,22 @@ internal static class PipelineSettings
         HelpName = "FILE",
     };
 
+    public static readonly Option<int> Threads = new("--threads", "-j")
+    {
+        Description = "Threads: 1 does everything on one; 2 (the default on a machine with two cores or more) puts rules, scoring and output writing on a second. The results are the same either way",
+        DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, 2),
+        HelpName = "N",
+    };
+
     static PipelineSettings()
     {
+        Threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--threads must be at least 1");
+            }
+        });
         Order.AcceptOnlyFromAmong("time", "given");
         MaxFlows.Validators.Add(r =>
         {
@@ -70,15 +84,20 @@ internal static class PipelineSettings
         command.Options.Add(Thresholds);
         command.Options.Add(ManagerNetworks);
         command.Options.Add(FingerprintKey);
+        command.Options.Add(Threads);
     }
 
     /// <summary>The merge order chosen.</summary>
     public static MergeOrder MergeOrderOf(ParseResult parse) => parse.GetValue(Order) == "given" ? MergeOrder.Given : MergeOrder.Time;
 
     /// <summary>Builds pipeline options from the parsed command line; returns an error for people, or null.</summary>
-    public static string? TryBuild(ParseResult parse, out PipelineOptions options, out string? warning) =>
-        TryBuild(parse.GetValue(Timeouts) ?? [], parse.GetValue(Thresholds) ?? [], parse.GetValue(ManagerNetworks) ?? [], parse.GetValue(MaxFlows),
+    public static string? TryBuild(ParseResult parse, out PipelineOptions options, out string? warning)
+    {
+        var error = TryBuild(parse.GetValue(Timeouts) ?? [], parse.GetValue(Thresholds) ?? [], parse.GetValue(ManagerNetworks) ?? [], parse.GetValue(MaxFlows),
             parse.GetValue(FingerprintKey), out options, out warning);
+        options = options with { Threads = parse.GetValue(Threads) };
+        return error;
+    }
 
     /// <summary>
     /// Builds pipeline options from settings in their text form, wherever they came from (command line or
