@@ -55,8 +55,53 @@ internal static class Floods
             Console.WriteLine($"{kind,-10} {line}");
         }
 
+        // Memory per concurrent flow: the tiny-UDP flood's first million packets are a million flows, all
+        // still active (the table's default limit, nothing evicted yet), in a child process of its own.
+        var memory = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+        {
+            memory.ArgumentList.Add(typeof(Floods).Assembly.Location);
+        }
+
+        memory.ArgumentList.Add("flow-memory");
+        memory.ArgumentList.Add(Path.Combine(directory, "mgmtwatch-flood-udp.pcap"));
+        using (var child = Process.Start(memory)!)
+        {
+            Console.WriteLine();
+            Console.WriteLine(child.StandardOutput.ReadToEnd().Trim());
+            child.WaitForExit();
+        }
+
         return 0;
     }
+
+    /// <summary>
+    /// <c>flow-memory FILE</c>: reads packets until a million flows are active and prints what they hold: managed
+    /// heap (after a full compacting collection) and resident set, beyond the pipeline's empty state, per flow.
+    /// </summary>
+    public static int FlowMemory(string capture)
+    {
+        var pipeline = new AnalysisPipeline(new PipelineOptions(), new FanOutSink());
+        using var source = new CaptureFileSet([capture], MergeOrder.Time);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var residentBefore = Environment.WorkingSet;
+        while (pipeline.ActiveFlows < FlowTableLimit && source.MoveNext())
+        {
+            pipeline.Process(source.Current, source.Data);
+        }
+
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var heap = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+        var resident = Environment.WorkingSet - residentBefore;
+        var active = pipeline.ActiveFlows;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{active:N0} concurrent flows: managed heap {heap / 1048576.0:F0} MiB ({(double)heap / active:F0} B per flow), resident set {resident / 1048576.0:F0} MiB ({(double)resident / active:F0} B per flow) beyond the empty pipeline"));
+        GC.KeepAlive(pipeline);
+        return 0;
+    }
+
+    private const int FlowTableLimit = Core.Flows.FlowTable.DefaultMaxFlows;
 
     /// <summary><c>flood-run FILE</c>: analyses one capture with the default options and prints one table row.</summary>
     public static int Analyse(string capture)

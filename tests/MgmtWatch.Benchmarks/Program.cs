@@ -7,7 +7,7 @@ namespace MgmtWatch.Benchmarks;
 /// <c>throughput [--packets N] [--capture FILE] [--repeats N] [--model DIR]</c>: whole-path packets/s against
 /// tcpdump and a bare libpcap loop; with a model, also the full path scoring every flow, and what scoring costs.
 /// <c>micro [BenchmarkDotNet args]</c>: per-component micro-benchmarks with the memory diagnoser.
-/// <c>floods [--dir D]</c>: peak memory and evictions under SYN, fragment and tiny-UDP floods.
+/// <c>floods [--dir D]</c>: peak memory and evictions under SYN, fragment and tiny-UDP floods, and the memory a million concurrent flows hold.
 /// </summary>
 public static class Program
 {
@@ -21,6 +21,11 @@ public static class Program
         if (args.Length > 1 && args[0] == "flood-run")
         {
             return Floods.Analyse(args[1]);
+        }
+
+        if (args.Length > 1 && args[0] == "flow-memory")
+        {
+            return Floods.FlowMemory(args[1]);
         }
 
         if (args.Length > 0 && args[0] == "live")
