@@ -67,12 +67,11 @@ internal sealed class VerdictStage
             Raise(new AlertRequest(Signatures.ModelAnomaly, r.End, null, -1, r.OrigHost, r.OrigPort, r.RespHost, r.RespPort,
                 r.Protocol, r.IpVersion, verdict.Description, verdict.Evidence, verdict.Reason)
             {
-                Details = DetailsOf(r),
                 PcapFilename = r.PcapFilename,
                 Score = r.Score,
                 Threshold = r.Threshold,
                 ModelId = r.ModelId,
-            });
+            }, r);
             _recordAlerted = true;
         }
 
@@ -96,10 +95,9 @@ internal sealed class VerdictStage
                     $"the flow table is full ({e.MaxFlows:N0} flows): flows are being evicted before their timeout ({e.EvictedSoFar:N0} so far); the flow named here was one of them"),
                 [new("table", "flows"), new("limit", e.MaxFlows.ToString(CultureInfo.InvariantCulture))], "flow-table")
             {
-                Details = DetailsOf(r),
                 PcapFilename = r.PcapFilename,
                 AnyHost = true,
-            });
+            }, r);
         }
 
         _sink.Emit(r);
@@ -117,8 +115,12 @@ internal sealed class VerdictStage
     /// <summary>Writes an anomaly the front half built.</summary>
     public void Anomaly(AnomalyEvent anomaly) => _sink.Emit(anomaly);
 
-    /// <summary>De-duplicates an alert into its incident and writes it when it opens one.</summary>
-    public void Raise(AlertRequest request)
+    /// <summary>
+    /// De-duplicates an alert into its incident and writes it when it opens one. The flow's details come with
+    /// the request (from the front half) or from <paramref name="record"/>, read only when the alert is written
+    /// (a flood's millionth repeat costs no strings).
+    /// </summary>
+    public void Raise(AlertRequest request, FlowRecord? record = null)
     {
         if (!_incidents.Open(request.Signature.Id, request.AnyHost ? default : request.Source,
                 request.AnyDestination || request.AnyHost ? default : request.Destination, request.IncidentKey, request.Timestamp))
@@ -127,7 +129,7 @@ internal sealed class VerdictStage
             return;
         }
 
-        var details = request.Details;
+        var details = request.Details ?? (record is null ? null : DetailsOf(record));
         var alert = new AlertEvent
         {
             Timestamp = request.Timestamp,
@@ -172,10 +174,9 @@ internal sealed class VerdictStage
         Raise(new AlertRequest(signature, flow.End, null, -1, source, forward ? flow.OrigPort : flow.RespPort,
             destination, forward ? flow.RespPort : flow.OrigPort, flow.Protocol, flow.IpVersion, description, evidence, incidentKey)
         {
-            Details = DetailsOf(flow),
             PcapFilename = flow.PcapFilename,
             AnyDestination = anyDestination,
-        });
+        }, flow);
     }
 
     /// <summary>An alert's flow details from the flow's record: the same values the flow table held when the record was made.</summary>
