@@ -6,6 +6,25 @@ namespace MgmtWatch.Core.Output;
 /// <summary>Writes EVE <c>flow</c> events (Suricata output-json-flow.c layout).</summary>
 public static class FlowEventWriter
 {
+    private static readonly JsonEncodedText FlowName = JsonEncodedText.Encode("flow");
+    private static readonly JsonEncodedText PktsToserverName = JsonEncodedText.Encode("pkts_toserver");
+    private static readonly JsonEncodedText PktsToclientName = JsonEncodedText.Encode("pkts_toclient");
+    private static readonly JsonEncodedText BytesToserverName = JsonEncodedText.Encode("bytes_toserver");
+    private static readonly JsonEncodedText BytesToclientName = JsonEncodedText.Encode("bytes_toclient");
+    private static readonly JsonEncodedText StartName = JsonEncodedText.Encode("start");
+    private static readonly JsonEncodedText EndName = JsonEncodedText.Encode("end");
+    private static readonly JsonEncodedText AgeName = JsonEncodedText.Encode("age");
+    private static readonly JsonEncodedText StateName = JsonEncodedText.Encode("state");
+    private static readonly JsonEncodedText ReasonName = JsonEncodedText.Encode("reason");
+    private static readonly JsonEncodedText AlertedName = JsonEncodedText.Encode("alerted");
+    private static readonly JsonEncodedText MgmtwatchName = JsonEncodedText.Encode("mgmtwatch");
+    private static readonly JsonEncodedText UidName = JsonEncodedText.Encode("uid");
+    private static readonly JsonEncodedText ConnStateName = JsonEncodedText.Encode("conn_state");
+    private static readonly JsonEncodedText HistoryName = JsonEncodedText.Encode("history");
+    private static readonly JsonEncodedText ScoreName = JsonEncodedText.Encode("score");
+    private static readonly JsonEncodedText ThresholdName = JsonEncodedText.Encode("threshold");
+    private static readonly JsonEncodedText ModelIdName = JsonEncodedText.Encode("model_id");
+
     /// <summary>Writes one flow event as a complete JSON object.</summary>
     public static void Write(Utf8JsonWriter w, FlowRecord flow)
     {
@@ -33,19 +52,19 @@ public static class FlowEventWriter
         EveHeader.Write(w, header);
 
         Span<byte> buffer = stackalloc byte[64];
-        w.WriteStartObject("flow");
-        w.WriteNumber("pkts_toserver", flow.OrigPackets);
-        w.WriteNumber("pkts_toclient", flow.RespPackets);
-        w.WriteNumber("bytes_toserver", flow.OrigIpBytes);
-        w.WriteNumber("bytes_toclient", flow.RespIpBytes);
-        w.WritePropertyName("start");
+        w.WriteStartObject(FlowName);
+        w.WriteNumber(PktsToserverName, flow.OrigPackets);
+        w.WriteNumber(PktsToclientName, flow.RespPackets);
+        w.WriteNumber(BytesToserverName, flow.OrigIpBytes);
+        w.WriteNumber(BytesToclientName, flow.RespIpBytes);
+        w.WritePropertyName(StartName);
         w.WriteStringValue(buffer[..PacketTime.WriteEve(flow.Start, buffer)]);
-        w.WritePropertyName("end");
+        w.WritePropertyName(EndName);
         w.WriteStringValue(buffer[..PacketTime.WriteEve(flow.End, buffer)]);
-        w.WriteNumber("age", (flow.End - flow.Start) / 1_000_000_000);
-        w.WriteString("state", flow.EveState);
-        w.WriteString("reason", flow.EveReason);
-        w.WriteBoolean("alerted", flow.Alerted);
+        w.WriteNumber(AgeName, (flow.End - flow.Start) / 1_000_000_000);
+        w.WriteString(StateName, flow.EveState);
+        w.WriteString(ReasonName, flow.EveReason);
+        w.WriteBoolean(AlertedName, flow.Alerted);
         w.WriteEndObject();
 
         WriteMgmtwatch(w, flow);
@@ -55,27 +74,27 @@ public static class FlowEventWriter
     /// <summary>Writes the <c>mgmtwatch</c> object: uid, Zeek state and history, score, analyzer fields.</summary>
     internal static void WriteMgmtwatch(Utf8JsonWriter w, FlowRecord flow)
     {
-        w.WriteStartObject("mgmtwatch");
-        w.WriteString("uid", flow.UidUtf8);
-        w.WriteString("conn_state", flow.ConnState);
+        w.WriteStartObject(MgmtwatchName);
+        w.WriteString(UidName, flow.UidUtf8);
+        w.WriteString(ConnStateName, flow.ConnState);
         if (flow.HistoryUtf8.Length > 0)
         {
-            w.WriteString("history", flow.HistoryUtf8);
+            w.WriteString(HistoryName, flow.HistoryUtf8);
         }
 
         if (flow.Score is { } score)
         {
-            ScoreNumber.Write(w, "score", score);
+            ScoreNumber.Write(w, ScoreName, score);
         }
 
         if (flow.Threshold is { } threshold)
         {
-            ScoreNumber.Write(w, "threshold", threshold);
+            ScoreNumber.Write(w, ThresholdName, threshold);
         }
 
         if (flow.ModelId is not null)
         {
-            w.WriteString("model_id", flow.ModelId);
+            w.WriteString(ModelIdName, flow.ModelId);
         }
 
         foreach (var (name, value) in flow.Fields)

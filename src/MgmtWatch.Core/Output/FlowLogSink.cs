@@ -15,8 +15,28 @@ public sealed class FlowLogSink : IEventSink
     private static readonly JsonEncodedText OrigP = JsonEncodedText.Encode("id.orig_p");
     private static readonly JsonEncodedText RespH = JsonEncodedText.Encode("id.resp_h");
     private static readonly JsonEncodedText RespP = JsonEncodedText.Encode("id.resp_p");
+    private static readonly JsonEncodedText ProtoName = JsonEncodedText.Encode("proto");
+    private static readonly JsonEncodedText ServiceName = JsonEncodedText.Encode("service");
+    private static readonly JsonEncodedText DurationName = JsonEncodedText.Encode("duration");
+    private static readonly JsonEncodedText OrigBytesName = JsonEncodedText.Encode("orig_bytes");
+    private static readonly JsonEncodedText RespBytesName = JsonEncodedText.Encode("resp_bytes");
+    private static readonly JsonEncodedText ConnStateName = JsonEncodedText.Encode("conn_state");
+    private static readonly JsonEncodedText MissedBytesName = JsonEncodedText.Encode("missed_bytes");
+    private static readonly JsonEncodedText HistoryName = JsonEncodedText.Encode("history");
+    private static readonly JsonEncodedText OrigPktsName = JsonEncodedText.Encode("orig_pkts");
+    private static readonly JsonEncodedText OrigIpBytesName = JsonEncodedText.Encode("orig_ip_bytes");
+    private static readonly JsonEncodedText RespPktsName = JsonEncodedText.Encode("resp_pkts");
+    private static readonly JsonEncodedText RespIpBytesName = JsonEncodedText.Encode("resp_ip_bytes");
+    private static readonly JsonEncodedText IpProtoName = JsonEncodedText.Encode("ip_proto");
+    private static readonly JsonEncodedText CommunityIdName = JsonEncodedText.Encode("community_id");
+    private static readonly JsonEncodedText MgmtwatchFlowIdName = JsonEncodedText.Encode("mgmtwatch.flow_id");
+    private static readonly JsonEncodedText MgmtwatchScoreName = JsonEncodedText.Encode("mgmtwatch.score");
+    private static readonly JsonEncodedText MgmtwatchModelIdName = JsonEncodedText.Encode("mgmtwatch.model_id");
+    private static readonly JsonEncodedText MgmtwatchAlertedName = JsonEncodedText.Encode("mgmtwatch.alerted");
+    private static readonly JsonEncodedText MgmtwatchInterimName = JsonEncodedText.Encode("mgmtwatch.interim");
 
     private readonly JsonLinesWriter _out;
+    private readonly Dictionary<string, JsonEncodedText> _fieldNames = new(StringComparer.Ordinal);
 
     /// <summary>Writes to <paramref name="path"/> ("-" for standard output).</summary>
     public FlowLogSink(string path, bool append = false) => _out = new JsonLinesWriter(path, append);
@@ -41,59 +61,77 @@ public sealed class FlowLogSink : IEventSink
         w.WriteNumber(OrigP, flow.OrigPort);
         w.WriteString(RespH, buffer[..flow.RespHost.FormatUtf8(buffer)]);
         w.WriteNumber(RespP, flow.RespPort);
-        w.WriteString("proto", IpProtocol.ZeekName(flow.Protocol));
+        w.WriteString(ProtoName, IpProtocol.ZeekName(flow.Protocol));
         if (flow.Service is not null)
         {
-            w.WriteString("service", flow.Service);
+            w.WriteString(ServiceName, flow.Service);
         }
 
         // Zeek sets duration and the byte counts only for flows that lasted (conn/main.zeek set_conn).
         var duration = flow.End - flow.Start;
         if (duration > 0)
         {
-            w.WritePropertyName("duration");
+            w.WritePropertyName(DurationName);
             w.WriteRawValue(buffer[..PacketTime.WriteSeconds(duration, buffer)], skipInputValidation: true);
-            w.WriteNumber("orig_bytes", flow.OrigBytes);
-            w.WriteNumber("resp_bytes", flow.RespBytes);
+            w.WriteNumber(OrigBytesName, flow.OrigBytes);
+            w.WriteNumber(RespBytesName, flow.RespBytes);
         }
 
-        w.WriteString("conn_state", flow.ConnState);
-        w.WriteNumber("missed_bytes", flow.MissedBytes);
+        w.WriteString(ConnStateName, flow.ConnState);
+        w.WriteNumber(MissedBytesName, flow.MissedBytes);
         if (flow.HistoryUtf8.Length > 0)
         {
-            w.WriteString("history", flow.HistoryUtf8);
+            w.WriteString(HistoryName, flow.HistoryUtf8);
         }
 
-        w.WriteNumber("orig_pkts", flow.OrigPackets);
-        w.WriteNumber("orig_ip_bytes", flow.OrigIpBytes);
-        w.WriteNumber("resp_pkts", flow.RespPackets);
-        w.WriteNumber("resp_ip_bytes", flow.RespIpBytes);
-        w.WriteNumber("ip_proto", flow.Protocol);
-        w.WriteString("community_id", flow.CommunityIdUtf8);
-        w.WriteNumber("mgmtwatch.flow_id", flow.FlowId);
+        w.WriteNumber(OrigPktsName, flow.OrigPackets);
+        w.WriteNumber(OrigIpBytesName, flow.OrigIpBytes);
+        w.WriteNumber(RespPktsName, flow.RespPackets);
+        w.WriteNumber(RespIpBytesName, flow.RespIpBytes);
+        w.WriteNumber(IpProtoName, flow.Protocol);
+        w.WriteString(CommunityIdName, flow.CommunityIdUtf8);
+        w.WriteNumber(MgmtwatchFlowIdName, flow.FlowId);
         if (flow.Score is { } score)
         {
-            ScoreNumber.Write(w, "mgmtwatch.score", score);
+            ScoreNumber.Write(w, MgmtwatchScoreName, score);
         }
 
         if (flow.ModelId is not null)
         {
-            w.WriteString("mgmtwatch.model_id", flow.ModelId);
+            w.WriteString(MgmtwatchModelIdName, flow.ModelId);
         }
 
-        w.WriteBoolean("mgmtwatch.alerted", flow.Alerted);
+        w.WriteBoolean(MgmtwatchAlertedName, flow.Alerted);
         if (flow.Reason == Flows.FlowEndReason.Interim)
         {
-            w.WriteBoolean("mgmtwatch.interim", true);
+            w.WriteBoolean(MgmtwatchInterimName, true);
         }
 
         foreach (var (name, value) in flow.Fields)
         {
-            w.WriteString("mgmtwatch." + name, value);
+            w.WriteString(FieldName(name), value);
         }
 
         w.WriteEndObject();
         _out.End();
+    }
+
+    /// <summary>
+    /// <c>mgmtwatch.</c> and an analyzer field's name, encoded once: names come from the analyzers' code, not
+    /// the wire, so the set is small and fixed (bounded all the same).
+    /// </summary>
+    private JsonEncodedText FieldName(string name)
+    {
+        if (!_fieldNames.TryGetValue(name, out var encoded))
+        {
+            encoded = JsonEncodedText.Encode("mgmtwatch." + name);
+            if (_fieldNames.Count < 1024)
+            {
+                _fieldNames[name] = encoded;
+            }
+        }
+
+        return encoded;
     }
 
     /// <inheritdoc/>

@@ -12,7 +12,9 @@ internal static class ScoreNumber
 {
     private const long Scale = 1_000_000;
 
-    public static void Write(Utf8JsonWriter writer, string name, double value)
+    public static void Write(Utf8JsonWriter writer, string name, double value) => Write(writer, JsonEncodedText.Encode(name), value);
+
+    public static void Write(Utf8JsonWriter writer, JsonEncodedText name, double value)
     {
         // Scores are finite and non-negative; anything else (never expected) takes the general path.
         if (!(value >= 0 && value < 1e12))
