@@ -51,7 +51,7 @@ internal static class PipelineSettings
 
     public static readonly Option<int> Threads = new("--threads", "-j")
     {
-        Description = "Threads: 1 does everything on one; 2 (the default on a machine with two cores or more) puts rules, scoring and output writing on a second. The results are the same either way",
+        Description = "Threads: 1 does everything on one; 2 (the default on a machine with two cores or more) puts rules, incidents and output writing on a second. The results are the same either way",
         DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, 2),
         HelpName = "N",
     };

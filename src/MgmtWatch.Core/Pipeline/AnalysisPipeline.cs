@@ -13,8 +13,8 @@ namespace MgmtWatch.Core.Pipeline;
 
 /// <summary>
 /// One pipeline, two sources: packets from a file or an interface go through the decoder, the flow
-/// table and (as they arrive) the analyzers; flow records, alerts and anomalies then go to the
-/// <see cref="VerdictStage"/> (rules, scoring, incidents) and leave through one <see cref="IEventSink"/>.
+/// table and (as they arrive) the analyzers; flow records, scored by the model, alerts and anomalies then go
+/// to the <see cref="VerdictStage"/> (rules, incidents) and leave through one <see cref="IEventSink"/>.
 /// With <see cref="PipelineOptions.Threads"/> of 2 or more the verdict stage runs on a second thread,
 /// fed in this half's order, so the outputs are the same as on one thread.
 /// Not thread-safe: one pipeline per packet stream, fed from one thread.
@@ -34,6 +34,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
     private readonly AnalyzerContext _context;
     private readonly VerdictStage _verdicts;
     private readonly VerdictThread? _verdictThread;
+    private IFlowScorer? _scorer;
     private IReadOnlyList<string> _sourceNames = [];
     private string? _currentSource;
     private long _packetNumber;
@@ -49,6 +50,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         _logger = logger ?? NullLogger.Instance;
         _analyzers = options.Analyzers();
         _context = new AnalyzerContext(this, options.Fingerprinter ?? CredentialFingerprinter.Ephemeral(), options.Detection, options.Site);
+        _scorer = options.Scorer;
         _verdicts = new VerdictStage(options, sink, _summary);
         if (options.Threads > 1)
         {
@@ -268,7 +270,8 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             throw new InvalidOperationException("a model can be replaced only in a one-thread pipeline");
         }
 
-        _verdicts.ReplaceModel(scorer, baseline);
+        _scorer = scorer;
+        _verdicts.ReplaceBaseline(baseline);
     }
 
     /// <summary>Advances packet time without a packet (a quiet live interface), expiring idle flows.</summary>
@@ -455,13 +458,17 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             eviction = new FlowEviction(_flows.Now, _flows.Counters.Evicted, _flows.MaxFlows);
         }
 
+        r.Score = null;
+        r.Threshold = null;
+        r.ModelId = null;
+        var verdict = _scorer?.Score(r);
         if (_verdictThread is null)
         {
-            _verdicts.Flow(r, eviction);
+            _verdicts.Flow(r, verdict, eviction);
         }
         else
         {
-            _verdictThread.Flow(r, eviction);
+            _verdictThread.Flow(r, verdict, eviction);
         }
     }
 

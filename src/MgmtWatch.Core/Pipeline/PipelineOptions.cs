@@ -46,7 +46,7 @@ public sealed record PipelineOptions
     public TimeSpan IncidentWindow { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Threads: 1 runs everything on the caller's thread; 2 or more put the verdict stage (rules, scoring,
+    /// Threads: 1 runs everything on the caller's thread; 2 or more put the verdict stage (rules,
     /// incidents, writing the outputs) on a second thread, with the same outputs. More than two gain nothing
     /// yet: the pipeline has two stages.
     /// </summary>

@@ -9,9 +9,9 @@ using MgmtWatch.Core.Scoring;
 namespace MgmtWatch.Core.Pipeline;
 
 /// <summary>
-/// The back half of the pipeline: flow rules, model scoring, incident de-duplication and the outputs. It
-/// sees only what the front half (decode, flow table, analyzers) hands it, in the front half's order: flow
-/// records, alerts already completed with their flow's details, and anomalies. It never reads the flow
+/// The back half of the pipeline: flow rules, incident de-duplication and the outputs. It sees only what the
+/// front half (decode, flow table, analyzers, model scoring) hands it, in the front half's order: scored flow
+/// records with the model's verdict, alerts already completed with their flow's details, and anomalies. It never reads the flow
 /// table, so it can run on a thread of its own (<see cref="PipelineOptions.Threads"/>) and still write
 /// exactly what one thread writes.
 /// </summary>
@@ -30,7 +30,6 @@ internal sealed class VerdictStage
     private readonly HashSet<ulong> _alertedOpenFlows = [];
 
     private FlowRules _rules;
-    private IFlowScorer? _scorer;
     private bool _recordAlerted;
 
     public VerdictStage(PipelineOptions options, IEventSink sink, RunSummary summary)
@@ -41,28 +40,23 @@ internal sealed class VerdictStage
         _detection = options.Detection;
         _incidents = new IncidentTracker(options.IncidentWindow);
         _rules = new FlowRules(new RuleContext(options.Detection, options.Baseline, RaiseFlowAlert));
-        _scorer = options.Scorer;
     }
 
-    /// <summary>Swaps the model: flows from now on are scored by <paramref name="scorer"/>, rules compare with <paramref name="baseline"/>.</summary>
-    public void ReplaceModel(IFlowScorer? scorer, Features.IBaselineView? baseline)
-    {
-        _scorer = scorer;
+    /// <summary>Swaps the baseline the rules compare with (a model reload).</summary>
+    public void ReplaceBaseline(Features.IBaselineView? baseline) =>
         _rules = new FlowRules(new RuleContext(_detection, baseline, RaiseFlowAlert));
-    }
 
     /// <summary>
-    /// Judges and writes a flow record. <c>Alerted</c> arrives set when an analyzer alerted on the flow;
+    /// Judges and writes a flow record. <c>Alerted</c> arrives set when an analyzer alerted on the flow, and
+    /// the score with <paramref name="verdict"/> when the model scored it (the front half scores: the model's
+    /// context depends on nothing the rules do, and the work is better spread that way);
     /// <paramref name="eviction"/> is set when the flow table pushed the flow out to make room.
     /// </summary>
-    public void Flow(FlowRecord r, in FlowEviction? eviction)
+    public void Flow(FlowRecord r, ModelVerdict? verdict, in FlowEviction? eviction)
     {
         _recordAlerted = false;
         _rules.OnFlowEnd(r);
-        r.Score = null;
-        r.Threshold = null;
-        r.ModelId = null;
-        if (_scorer?.Score(r) is { } verdict)
+        if (verdict is not null)
         {
             Raise(new AlertRequest(Signatures.ModelAnomaly, r.End, null, -1, r.OrigHost, r.OrigPort, r.RespHost, r.RespPort,
                 r.Protocol, r.IpVersion, verdict.Description, verdict.Evidence, verdict.Reason)

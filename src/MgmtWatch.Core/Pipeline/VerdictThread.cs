@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using MgmtWatch.Core.Output;
+using MgmtWatch.Core.Scoring;
 
 namespace MgmtWatch.Core.Pipeline;
 
@@ -44,11 +45,11 @@ internal sealed class VerdictThread
     /// <summary>An anomaly to fill and pass to <see cref="Anomaly"/>.</summary>
     public AnomalyEvent RentAnomaly() => _freeAnomalies.TryDequeue(out var a) ? a : new AnomalyEvent { Interface = _interface };
 
-    public void Flow(FlowRecord record, in FlowEviction? eviction) => Add(new Item(record, null, null, eviction));
+    public void Flow(FlowRecord record, ModelVerdict? verdict, in FlowEviction? eviction) => Add(new Item(record, verdict, null, null, eviction));
 
-    public void Alert(AlertRequest request) => Add(new Item(null, request, null, null));
+    public void Alert(AlertRequest request) => Add(new Item(null, null, request, null, null));
 
-    public void Anomaly(AnomalyEvent anomaly) => Add(new Item(null, null, anomaly, null));
+    public void Anomaly(AnomalyEvent anomaly) => Add(new Item(null, null, null, anomaly, null));
 
     /// <summary>Sends what is queued, waits for the verdict thread to finish it, and rethrows its failure if it had one.</summary>
     public void Complete()
@@ -106,7 +107,7 @@ internal sealed class VerdictThread
                         ref readonly var item = ref items[i];
                         if (item.Record is { } record)
                         {
-                            _stage.Flow(record, item.Eviction);
+                            _stage.Flow(record, item.Verdict, item.Eviction);
                         }
                         else if (item.Alert is { } alert)
                         {
@@ -190,7 +191,7 @@ internal sealed class VerdictThread
         }
     }
 
-    private readonly record struct Item(FlowRecord? Record, AlertRequest? Alert, AnomalyEvent? Anomaly, FlowEviction? Eviction);
+    private readonly record struct Item(FlowRecord? Record, ModelVerdict? Verdict, AlertRequest? Alert, AnomalyEvent? Anomaly, FlowEviction? Eviction);
 
     private sealed class Batch
     {
