@@ -56,13 +56,14 @@ internal static class Throughput
             stages = [.. stages, (ScoredStage, c => FullAnalyze(c, model))];
         }
 
-        // The same full paths with rules, scoring and output writing on a second thread (analyze --threads 2,
+        // The same full paths with rules, incidents and output writing on a second thread (analyze --threads 2,
         // the default on two cores); their outputs are the one-thread outputs byte for byte.
         stages = [.. stages, (TwoThreadStage, c => FullAnalyze(c, null, threads: 2))];
         if (model is not null)
         {
             stages = [.. stages, (TwoThreadScoredStage, c => FullAnalyze(c, model, threads: 2))];
         }
+
         var rates = new Dictionary<string, double>();
         foreach (var (name, body) in stages)
         {

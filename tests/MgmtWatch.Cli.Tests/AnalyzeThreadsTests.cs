@@ -4,7 +4,7 @@ using MgmtWatch.Core.Tests.Support;
 namespace MgmtWatch.Cli.Tests;
 
 /// <summary>
-/// <c>analyze --threads 2</c> runs rules, scoring and output writing on a second thread. Its EVE and flow log
+/// <c>analyze --threads 2</c> runs rules, incidents and output writing on a second thread. Its EVE and flow log
 /// must be the one-thread run's byte for byte, on captures that exercise every kind of event the two
 /// stages exchange: analyzer and rule alerts, model alerts, anomalies, interim records of long flows, and
 /// flows evicted from a full table (with their alert).

@@ -83,12 +83,12 @@ public static class AlertEventWriter
 
         if (a.Score is { } score)
         {
-            ScoreNumber.Write(w, "score", score);
+            ScoreNumber.Write(w, ScoreNumber.ScoreName, score);
         }
 
         if (a.Threshold is { } threshold)
         {
-            ScoreNumber.Write(w, "threshold", threshold);
+            ScoreNumber.Write(w, ScoreNumber.ThresholdName, threshold);
         }
 
         if (a.ModelId is not null)

@@ -21,8 +21,6 @@ public static class FlowEventWriter
     private static readonly JsonEncodedText UidName = JsonEncodedText.Encode("uid");
     private static readonly JsonEncodedText ConnStateName = JsonEncodedText.Encode("conn_state");
     private static readonly JsonEncodedText HistoryName = JsonEncodedText.Encode("history");
-    private static readonly JsonEncodedText ScoreName = JsonEncodedText.Encode("score");
-    private static readonly JsonEncodedText ThresholdName = JsonEncodedText.Encode("threshold");
     private static readonly JsonEncodedText ModelIdName = JsonEncodedText.Encode("model_id");
 
     /// <summary>Writes one flow event as a complete JSON object.</summary>
@@ -84,12 +82,12 @@ public static class FlowEventWriter
 
         if (flow.Score is { } score)
         {
-            ScoreNumber.Write(w, ScoreName, score);
+            ScoreNumber.Write(w, ScoreNumber.ScoreName, score);
         }
 
         if (flow.Threshold is { } threshold)
         {
-            ScoreNumber.Write(w, ThresholdName, threshold);
+            ScoreNumber.Write(w, ScoreNumber.ThresholdName, threshold);
         }
 
         if (flow.ModelId is not null)

@@ -12,7 +12,11 @@ internal static class ScoreNumber
 {
     private const long Scale = 1_000_000;
 
-    public static void Write(Utf8JsonWriter writer, string name, double value) => Write(writer, JsonEncodedText.Encode(name), value);
+    /// <summary>The names EVE gives them under <c>mgmtwatch</c>, in flow and alert events alike.</summary>
+    public static readonly JsonEncodedText ScoreName = JsonEncodedText.Encode("score");
+
+    /// <inheritdoc cref="ScoreName"/>
+    public static readonly JsonEncodedText ThresholdName = JsonEncodedText.Encode("threshold");
 
     public static void Write(Utf8JsonWriter writer, JsonEncodedText name, double value)
     {

@@ -214,6 +214,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
     /// </summary>
     internal void RaiseAlert(AlertRequest request)
     {
+        AlertFlowDetails? details = null;
         if (request.Flow >= 0)
         {
             ref var f = ref _flows[request.Flow];
@@ -224,18 +225,15 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             var appProto = f.Service is not (AnalyzerRegistry.Undecided or AnalyzerRegistry.NoAnalyzer) && (f.Flags & FlowFlags.ServiceConfirmed) != 0
                 ? _analyzers[f.Service].Name
                 : null;
-            request = request with
-            {
-                Details = new AlertFlowDetails(
-                    FlowIdentity.FlowId(key, f.Start, f.FirstPacket),
-                    FlowIdentity.Uid(key, f.Start, f.FirstPacket),
-                    CommunityId.Compute(orig, resp, f.OrigIsA ? f.PortA : f.PortB, f.OrigIsA ? f.PortB : f.PortA, f.Protocol),
-                    appProto,
-                    new FlowCounters(f.Orig.Packets, f.Resp.Packets, (long)f.Orig.IpBytes, (long)f.Resp.IpBytes, f.Start)),
-            };
+            details = new AlertFlowDetails(
+                FlowIdentity.FlowId(key, f.Start, f.FirstPacket),
+                FlowIdentity.Uid(key, f.Start, f.FirstPacket),
+                CommunityId.Compute(orig, resp, f.OrigIsA ? f.PortA : f.PortB, f.OrigIsA ? f.PortB : f.PortA, f.Protocol),
+                appProto,
+                new FlowCounters(f.Orig.Packets, f.Resp.Packets, (long)f.Orig.IpBytes, (long)f.Resp.IpBytes, f.Start));
         }
 
-        request = request with { PcapFilename = _currentSource };
+        request = request with { Details = details, PcapFilename = _currentSource };
         if (_verdictThread is null)
         {
             _verdicts.Raise(request);

@@ -11,9 +11,9 @@ namespace MgmtWatch.Core.Pipeline;
 /// <summary>
 /// The back half of the pipeline: flow rules, incident de-duplication and the outputs. It sees only what the
 /// front half (decode, flow table, analyzers, model scoring) hands it, in the front half's order: scored flow
-/// records with the model's verdict, alerts already completed with their flow's details, and anomalies. It never reads the flow
-/// table, so it can run on a thread of its own (<see cref="PipelineOptions.Threads"/>) and still write
-/// exactly what one thread writes.
+/// records with the model's verdict, alerts already completed with their flow's details, and anomalies. It
+/// never reads the flow table, so it can run on a thread of its own (<see cref="PipelineOptions.Threads"/>)
+/// and still write exactly what one thread writes.
 /// </summary>
 internal sealed class VerdictStage
 {

@@ -9,7 +9,7 @@ namespace MgmtWatch.Core.Pipeline;
 /// Runs a <see cref="VerdictStage"/> on a thread of its own, fed in the front half's order through a
 /// bounded queue of batches. Order is the whole design: the stage sees the same calls in the same order as
 /// on one thread, so every output is the same byte for byte, and no lock guards any detection state
-/// (host context, incidents and rules live on the verdict thread alone).
+/// (the model's host context lives on the front thread alone, the rules' state and incidents on this one).
 /// Flow records and anomalies travel in pooled instances that the verdict thread hands back, so the hand-off
 /// allocates nothing per flow. Bounded: at most <see cref="BatchesInFlight"/> batches wait, after which the
 /// front half waits for the verdicts (back-pressure, nothing dropped).
