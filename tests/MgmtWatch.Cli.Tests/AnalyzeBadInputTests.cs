@@ -8,16 +8,8 @@ namespace MgmtWatch.Cli.Tests;
 /// <summary>Bad input is the normal case: a clear one-line message naming the file, exit 3, results so far written.</summary>
 public class AnalyzeBadInputTests
 {
-    public static TheoryData<string> Malformed()
-    {
-        var data = new TheoryData<string>();
-        foreach (var f in RepoPaths.SharedCaptures(includeMalformed: true).Where(f => f.Contains("malformed", StringComparison.Ordinal)))
-        {
-            data.Add(Path.GetRelativePath(RepoPaths.Root, f));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Malformed() => RepoPaths.SharedCaseNames(
+        RepoPaths.SharedCaptures(includeMalformed: true).Where(f => f.Contains("malformed", StringComparison.Ordinal)), RepoPaths.Root);
 
     private static void AssertNoStackTrace(CliRunner.Result run)
     {

@@ -9,21 +9,8 @@ namespace MgmtWatch.Cli.Tests;
 /// </summary>
 public class AnalyzeSnmpSecretTests
 {
-    public static TheoryData<string> SnmpCaptures()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in RepoPaths.SharedCaptures(includeMalformed: true).Where(f => Path.GetFileName(f).Contains("snmp", StringComparison.Ordinal)))
-        {
-            data.Add(Path.GetRelativePath(RepoPaths.SharedPcaps, file));
-        }
-
-        if (data.Count == 0)
-        {
-            data.Add("(none)");
-        }
-
-        return data;
-    }
+    public static TheoryData<string> SnmpCaptures() => RepoPaths.SharedCaseNames(
+        RepoPaths.SharedCaptures(includeMalformed: true).Where(f => Path.GetFileName(f).Contains("snmp", StringComparison.Ordinal)), RepoPaths.SharedPcaps);
 
     [SkippableTheory]
     [MemberData(nameof(SnmpCaptures))]

@@ -17,21 +17,7 @@ public class PublicCaptureAlertTests
         ["zeek-snmpv1_set.pcap"] = [Signatures.SnmpSetFromNonManager.Id],
     };
 
-    public static TheoryData<string> Captures()
-    {
-        var data = new TheoryData<string>();
-        foreach (var path in RepoPaths.SharedCaptures(includeMalformed: false))
-        {
-            data.Add(Path.GetRelativePath(RepoPaths.SharedPcaps, path));
-        }
-
-        if (data.Count == 0)
-        {
-            data.Add("(none)");
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Captures() => RepoPaths.SharedCaseNames(RepoPaths.SharedCaptures(includeMalformed: false), RepoPaths.SharedPcaps);
 
     [SkippableTheory]
     [MemberData(nameof(Captures))]

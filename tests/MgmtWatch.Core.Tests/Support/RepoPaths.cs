@@ -36,6 +36,27 @@ public static class RepoPaths
                 .Order(StringComparer.Ordinal)
             : [];
 
+    /// <summary>
+    /// Theory rows for shared captures, each a path relative to <paramref name="relativeTo"/>. Without the shared
+    /// set the one row "(none)" stands in, so the theory still runs and its <see cref="SkipUnlessShared"/> says
+    /// why it was skipped (a theory without rows fails instead).
+    /// </summary>
+    public static TheoryData<string> SharedCaseNames(IEnumerable<string> captures, string relativeTo)
+    {
+        var data = new TheoryData<string>();
+        foreach (var capture in captures)
+        {
+            data.Add(Path.GetRelativePath(relativeTo, capture));
+        }
+
+        if (data.Count == 0)
+        {
+            data.Add("(none)");
+        }
+
+        return data;
+    }
+
     /// <summary>The repository's own captures.</summary>
     public static IEnumerable<string> RepoCaptures() =>
         Directory.EnumerateFiles(Pcaps, "*.pcap*", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal);
