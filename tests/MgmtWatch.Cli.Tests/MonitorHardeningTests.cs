@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using MgmtWatch.Cli.Tests.Support;
 using MgmtWatch.Core.Tests.Support;
@@ -73,9 +74,12 @@ public class MonitorHardeningTests
     }
 
     [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
     public void MonitorDroppedToNobodyKeepsCapturing()
     {
         LiveNetwork.SkipUnlessAllowed();
+        Skip.IfNot(OthersCanRead(AppContext.BaseDirectory),
+            $"nobody cannot read the build output under {AppContext.BaseDirectory} (a private directory); MonitorRefusesAUserThatCannotReadItsOwnFiles covers that case");
         var dir = WritableDirectory();
         var eve = Path.Combine(dir, "eve.json");
         using var net = new LiveNetwork();
@@ -98,6 +102,47 @@ public class MonitorHardeningTests
         Assert.Equal(0, monitor.Stop());
         Assert.Equal("65534", CliRunner.Tool("stat", "-c", "%u", eve)!.Stdout.Trim()); // created after the drop, by nobody
         Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>
+    /// Installed where the user cannot read it (a copy in a 0700 directory), the sensor refuses at the drop with
+    /// one clear line and exit 4, instead of dying later on the first assembly .NET loads lazily.
+    /// </summary>
+    [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
+    public void MonitorRefusesAUserThatCannotReadItsOwnFiles()
+    {
+        LiveNetwork.SkipUnlessAllowed();
+        var root = Directory.CreateTempSubdirectory("mgmtwatch-private-").FullName;
+        try
+        {
+            File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var copy = Path.Combine(root, "app");
+            Assert.Equal(0, CliRunner.Tool("cp", "-r", AppContext.BaseDirectory, copy)!.ExitCode);
+            var run = CliRunner.Tool("dotnet", Path.Combine(copy, "mgmtwatch.dll"), "monitor", "-i", "lo", "--user", "nobody", "--eve", "none")!;
+            Assert.Equal(4, run.ExitCode);
+            Assert.Contains("uid 65534 cannot read mgmtwatch's own files in " + copy, run.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>Whether users other than the owner can reach <paramref name="directory"/> and read files in it.</summary>
+    [UnsupportedOSPlatform("windows")]
+    private static bool OthersCanRead(string directory)
+    {
+        for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+        {
+            if ((File.GetUnixFileMode(dir.FullName) & UnixFileMode.OtherExecute) == 0)
+            {
+                return false;
+            }
+        }
+
+        return (File.GetUnixFileMode(directory) & UnixFileMode.OtherRead) != 0;
     }
 
     [Fact]

@@ -65,6 +65,20 @@ internal static class Privileges
             return "privileges could be regained after dropping them; refusing to run";
         }
 
+        // .NET loads assemblies when first used, long after this point: a user who cannot read mgmtwatch's own
+        // files (installed under a private home directory, say) would crash on the first one. Say so now.
+        var self = typeof(Privileges).Assembly.Location;
+        try
+        {
+            using var probe = File.OpenRead(self);
+            _ = Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll").Any();
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"uid {uid} cannot read mgmtwatch's own files in {AppContext.BaseDirectory} ({ex.Message}); install mgmtwatch where that user can read it (/opt/mgmtwatch, say), or run without --user");
+        }
+
         return null;
 
         static string Failed(string call) =>
