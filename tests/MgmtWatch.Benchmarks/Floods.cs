@@ -55,20 +55,22 @@ internal static class Floods
             Console.WriteLine($"{kind,-10} {line}");
         }
 
-        // Memory per concurrent flow: the tiny-UDP flood's first million packets are a million flows, all
-        // still active (the table's default limit, nothing evicted yet), in a child process of its own.
-        var memory = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+        // Memory per concurrent flow: the tiny-UDP and SYN floods' first million packets are a million flows
+        // each, all still active (the table's default limit, nothing evicted or timed out yet), each measured in
+        // a child process of its own. TCP flows also hold their sequence tracking (see TcpFlowState).
+        Console.WriteLine();
+        foreach (var kind in new[] { "udp", "syn" })
         {
-            memory.ArgumentList.Add(typeof(Floods).Assembly.Location);
-        }
+            var memory = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+            {
+                memory.ArgumentList.Add(typeof(Floods).Assembly.Location);
+            }
 
-        memory.ArgumentList.Add("flow-memory");
-        memory.ArgumentList.Add(Path.Combine(directory, "mgmtwatch-flood-udp.pcap"));
-        using (var child = Process.Start(memory)!)
-        {
-            Console.WriteLine();
-            Console.WriteLine(child.StandardOutput.ReadToEnd().Trim());
+            memory.ArgumentList.Add("flow-memory");
+            memory.ArgumentList.Add(Path.Combine(directory, $"mgmtwatch-flood-{kind}.pcap"));
+            using var child = Process.Start(memory)!;
+            Console.WriteLine($"{kind,-10} {child.StandardOutput.ReadToEnd().Trim()}");
             child.WaitForExit();
         }
 
@@ -76,7 +78,7 @@ internal static class Floods
     }
 
     /// <summary>
-    /// <c>flow-memory FILE</c>: reads packets until a million flows are active and prints what they hold: managed
+    /// <c>flow-memory FILE</c>: reads packets until a million flows are active (or the capture ends) and prints what they hold: managed
     /// heap (after a full compacting collection) and resident set, beyond the pipeline's empty state, per flow.
     /// </summary>
     public static int FlowMemory(string capture)

@@ -8,6 +8,8 @@ namespace MgmtWatch.Core.Flows;
 /// packet touches sit together. Fields are public within the assembly for the hot path.
 /// Packed to 4 bytes: a million concurrent flows are a million of these, and natural alignment (16 for the
 /// history's UInt128, 8 for the counters) would pad each by 24 bytes; x64 reads unaligned fields at full speed.
+/// TCP's sequence and endpoint-state tracking lives beside it (<see cref="TcpFlowState"/>), so the UDP
+/// flows that make up most of a management network (IPMI, SNMP, NTP, syslog polls) do not carry it.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct FlowEntry
@@ -19,9 +21,6 @@ internal struct FlowEntry
     public ushort PortB;
     public byte Protocol;
     public byte IpVersion;
-
-    /// <summary>True when endpoint A is the originator.</summary>
-    public bool OrigIsA;
 
     /// <summary>Index into the timeout table (see FlowTable).</summary>
     public byte TimeoutClass;
@@ -37,7 +36,8 @@ internal struct FlowEntry
     /// <summary>Once-per-direction history letters already recorded (a, d, i, q; 8 bits).</summary>
     public byte HistoryOnce;
 
-    public uint Hash;
+    /// <summary>Payload packets offered to content detection so far (bounded, see AnalysisPipeline).</summary>
+    public byte Probes;
 
     public long Start;
     public long Last;
@@ -46,20 +46,30 @@ internal struct FlowEntry
 
     public Endpoint Orig;
     public Endpoint Resp;
-    public ulong MissedBytes;
     public UInt128 History;
 
     /// <summary>Mean and Welford M2 of the gaps between packets of either direction (seconds).</summary>
     public float GapMean;
     public float GapM2;
 
-    // Timer wheel links (indices into the flow array; -1 for none) and the bucket holding the flow.
+    /// <summary>
+    /// Timer wheel links: the previous flow in the bucket, or for the bucket's first flow -2 - bucket (so no
+    /// field names the bucket), -1 when not scheduled.
+    /// </summary>
     public int WheelPrev;
-    public int WheelNext;
-    public int WheelBucket;
 
-    /// <summary>Payload packets offered to content detection so far (bounded, see AnalysisPipeline).</summary>
-    public byte Probes;
+    /// <summary>The next flow in the bucket (or in the free list), -1 for none.</summary>
+    public int WheelNext;
+
+    /// <summary>Index of the flow's <see cref="TcpFlowState"/> in the table's TCP array; -1 for a flow that is not TCP.</summary>
+    public int Tcp;
+
+    /// <summary>True when endpoint A is the originator.</summary>
+    public bool OrigIsA
+    {
+        readonly get => (Flags & FlowFlags.OrigIsA) != 0;
+        set => Flags = value ? (byte)(Flags | FlowFlags.OrigIsA) : (byte)(Flags & ~FlowFlags.OrigIsA);
+    }
 
     public readonly FlowKey Key => new(A, B, PortA, PortB, Protocol);
 
@@ -69,21 +79,10 @@ internal struct FlowEntry
         public ulong Bytes;
         public ulong IpBytes;
         public uint Packets;
-        public uint NextSeq;
-        public uint LastSyn;
-        public uint LastFin;
-        public uint LastRst;
-        public ushort Retransmissions;
-        public ushort ZeroWindows;
-        public ushort Gaps;
-        public TcpEndpointState State;
 
         /// <summary>Mean and Welford M2 of this direction's payload sizes (bytes), for the model's features.</summary>
         public float SizeMean;
         public float SizeM2;
-
-        /// <summary>Bits: 1 sequence known, 2 SYN seen, 4 FIN seen, 8 RST seen.</summary>
-        public byte SeqFlags;
     }
 }
 
@@ -97,4 +96,7 @@ internal static class FlowFlags
 
     /// <summary>The flow's analyzer has what it needs (a handshake): its payload packets are no longer offered to it.</summary>
     public const byte AnalyzerDone = 16;
+
+    /// <summary>Endpoint A is the originator (see <see cref="FlowEntry.OrigIsA"/>).</summary>
+    public const byte OrigIsA = 32;
 }

@@ -6,7 +6,8 @@ namespace MgmtWatch.Core.Flows;
 
 /// <summary>
 /// Bidirectional flows keyed by canonical 5-tuple, with Zeek's originator choice, endpoint states and
-/// history. Flow state lives by value in one array (see <see cref="FlowEntry"/>); an open-addressing index
+/// history. Flow state lives by value in one array (see <see cref="FlowEntry"/>; TCP flows' sequence tracking in
+/// a second, <see cref="TcpFlowState"/>); an open-addressing index
 /// of (hash tag, flow) pairs finds it with one cache line per probe. Timeouts run in packet time through a
 /// timer wheel of one-second buckets, so no per-packet work is spent on expiry: a flow is re-examined only
 /// when its bucket comes due. The table never holds more than <see cref="MaxFlows"/> flows; when full, the
@@ -14,7 +15,7 @@ namespace MgmtWatch.Core.Flows;
 /// </summary>
 internal sealed class FlowTable
 {
-    /// <summary>Default maximum of concurrent flows: ~250 MB of flow state, under the 1 GiB budget with room for floods.</summary>
+    /// <summary>Default maximum of concurrent flows: 190-250 MB of flow state (UDP to TCP), under the 1 GiB budget with room for floods.</summary>
     public const int DefaultMaxFlows = 1_000_000;
 
     /// <summary>Initial capacity; the arrays double as flows arrive, so a small capture costs little memory.</summary>
@@ -49,10 +50,15 @@ internal sealed class FlowTable
     /// <summary>Orders due flows by end time; made once, as a lambda over <c>this</c> would allocate a delegate per bucket.</summary>
     private readonly Comparison<int> _compareEnd;
     private FlowEntry[] _flows;
+
+    /// <summary>TCP flows' sequence and endpoint states (see <see cref="TcpFlowState"/>), by <see cref="FlowEntry.Tcp"/>.</summary>
+    private TcpFlowState[] _tcp;
     private Slot[] _index;
     private int _indexMask;
     private int _freeHead = -1;
     private int _used;
+    private int _tcpFreeHead = -1;
+    private int _tcpUsed;
     private long _wheelSecond = long.MinValue;
     private long _evictCursor = long.MinValue;
 
@@ -78,6 +84,7 @@ internal sealed class FlowTable
         _seed = (ulong)Random.Shared.NextInt64(); // defeats crafted hash collisions; output never depends on it
         var capacity = Math.Min(InitialCapacity, maxFlows);
         _flows = new FlowEntry[capacity];
+        _tcp = new TcpFlowState[capacity];
         _index = NewIndex(capacity * 2, out _indexMask);
         Array.Fill(_wheel, -1);
     }
@@ -105,7 +112,7 @@ internal sealed class FlowTable
         var key = FlowKey.FromPacket(p, out var fromA);
         var hash = key.Hash(_seed);
         var flow = Find(key, hash, out var slot);
-        if (flow >= 0 && p.Protocol == IpProtocol.Tcp && IsNewConnectionOnClosedFlow(ref _flows[flow], fromA, p))
+        if (flow >= 0 && p.Protocol == IpProtocol.Tcp && IsNewConnectionOnClosedFlow(ref _tcp[_flows[flow].Tcp], _flows[flow].OrigIsA == fromA, p))
         {
             // A fresh SYN on a closed connection starts a new one (port reuse), as Zeek and tshark split it.
             EndFlow(flow, FlowEndReason.Timeout);
@@ -213,11 +220,29 @@ internal sealed class FlowTable
         }
     }
 
-    /// <summary>Conn state of a flow, as Zeek computes it.</summary>
-    public static string ConnStateOf(in FlowEntry f)
+    /// <summary>Sequence-space bytes of a TCP flow that no packet carried (Zeek's missed_bytes); 0 for other flows.</summary>
+    public ulong MissedBytes(int flow) => _flows[flow].Tcp >= 0 ? _tcp[_flows[flow].Tcp].MissedBytes : 0;
+
+    /// <summary>True for a TCP flow either side of which has sent a FIN or RST.</summary>
+    public bool IsTcpClosed(int flow)
     {
+        if (_flows[flow].Tcp < 0)
+        {
+            return false;
+        }
+
+        ref var t = ref _tcp[_flows[flow].Tcp];
+        return t.Orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset || t.Resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset;
+    }
+
+    /// <summary>Conn state of a flow, as Zeek computes it.</summary>
+    public string ConnStateOf(int flow)
+    {
+        ref var f = ref _flows[flow];
+        var origState = f.Tcp >= 0 ? _tcp[f.Tcp].Orig.State : TcpEndpointState.Inactive;
+        var respState = f.Tcp >= 0 ? _tcp[f.Tcp].Resp.State : TcpEndpointState.Inactive;
         var rstos0 = false;
-        if (f.Orig.State == TcpEndpointState.Reset)
+        if (origState == TcpEndpointState.Reset)
         {
             // Zeek: history matches /\^?S[^HAFGIQ]*R.*/
             var i = 0;
@@ -248,7 +273,7 @@ internal sealed class FlowTable
             }
         }
 
-        return ConnState.Of(f.Protocol, f.Orig.State, f.Resp.State, f.Orig.Packets > 0, f.Resp.Packets > 0,
+        return ConnState.Of(f.Protocol, origState, respState, f.Orig.Packets > 0, f.Resp.Packets > 0,
             f.Orig.Bytes == 0 && f.Resp.Bytes == 0, rstos0);
     }
 
@@ -260,21 +285,21 @@ internal sealed class FlowTable
         return c != 0 ? c : a.FirstPacket.CompareTo(b.FirstPacket);
     }
 
-    private static bool IsNewConnectionOnClosedFlow(ref FlowEntry f, bool fromA, scoped in DecodedPacket p)
+    private static bool IsNewConnectionOnClosedFlow(ref TcpFlowState t, bool fromOrig, scoped in DecodedPacket p)
     {
         if ((p.TcpFlags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) != TcpFlags.Syn)
         {
             return false;
         }
 
-        var closed = f.Orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset
-                     || f.Resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset;
+        var closed = t.Orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset
+                     || t.Resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset;
         if (!closed)
         {
             return false;
         }
 
-        ref var sender = ref (f.OrigIsA == fromA) ? ref f.Orig : ref f.Resp;
+        ref var sender = ref fromOrig ? ref t.Orig : ref t.Resp;
         return (sender.SeqFlags & 2) == 0 || sender.LastSyn != p.Sequence;
     }
 
@@ -302,14 +327,13 @@ internal sealed class FlowTable
         f.PortB = key.PortB;
         f.Protocol = key.Protocol;
         f.IpVersion = p.IpVersion;
-        f.Hash = (uint)hash;
         f.Start = now;
         f.Last = now;
         f.LastReport = now;
         f.FirstPacket = packetNumber;
         f.Flags = FlowFlags.InTable;
         f.WheelPrev = f.WheelNext = -1;
-        f.WheelBucket = -1;
+        f.Tcp = key.Protocol == IpProtocol.Tcp ? AllocateTcp() : -1;
         f.OrigIsA = fromA;
         if (ShouldFlip(p))
         {
@@ -374,8 +398,10 @@ internal sealed class FlowTable
     private void UpdateTcp(int flow, bool fromOrig, scoped in DecodedPacket p)
     {
         ref var f = ref _flows[flow];
-        ref var e = ref fromOrig ? ref f.Orig : ref f.Resp;
-        ref var peer = ref fromOrig ? ref f.Resp : ref f.Orig;
+        ref var t = ref _tcp[f.Tcp];
+        ref var counters = ref fromOrig ? ref f.Orig : ref f.Resp;
+        ref var e = ref fromOrig ? ref t.Orig : ref t.Resp;
+        ref var peer = ref fromOrig ? ref t.Resp : ref t.Orig;
         if (f.TimeoutClass == ClassTcpAttempt && !fromOrig)
         {
             // Answered: the full inactivity timeout applies. The wheel re-reads the class when the flow's
@@ -417,11 +443,11 @@ internal sealed class FlowTable
             // The SYN occupies one sequence number before the first data byte (RFC 9293 §3.4).
             e.SeqFlags |= 1;
             e.NextSeq = seq + 1 + length;
-            e.Bytes += length;
+            counters.Bytes += length;
         }
         else
         {
-            TrackSequence(ref f, ref e, fromOrig, seq, length);
+            TrackSequence(ref f, ref counters, ref t, ref e, fromOrig, seq, length);
         }
 
         if (rst)
@@ -490,7 +516,7 @@ internal sealed class FlowTable
             }
         }
 
-        if ((rst || (f.Orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset && f.Resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset))
+        if ((rst || (t.Orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset && t.Resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset))
             && f.TimeoutClass != ClassTcpClosed)
         {
             // Closed or reset: linger briefly for the final ACK and retransmitted FINs, then end.
@@ -500,7 +526,7 @@ internal sealed class FlowTable
         }
     }
 
-    private static void TrackSequence(ref FlowEntry f, ref FlowEntry.Endpoint e, bool fromOrig, uint seq, uint length)
+    private static void TrackSequence(ref FlowEntry f, ref FlowEntry.Endpoint counters, ref TcpFlowState t, ref TcpFlowState.Endpoint e, bool fromOrig, uint seq, uint length)
     {
         // Zeek counts TCP payload bytes from sequence numbers: retransmissions are not counted twice and
         // a capture gap still counts (and shows as missed_bytes).
@@ -508,7 +534,7 @@ internal sealed class FlowTable
         {
             e.SeqFlags |= 1;
             e.NextSeq = seq + length;
-            e.Bytes += length;
+            counters.Bytes += length;
             return;
         }
 
@@ -521,14 +547,14 @@ internal sealed class FlowTable
         if (gap > MaxSequenceGap || gap < -MaxSequenceGap)
         {
             e.NextSeq = seq + length;
-            e.Bytes += length;
+            counters.Bytes += length;
             return;
         }
 
         if (gap > 0)
         {
-            f.MissedBytes += (ulong)gap;
-            e.Bytes += (ulong)gap + length;
+            t.MissedBytes += (ulong)gap;
+            counters.Bytes += (ulong)gap + length;
             e.NextSeq = seq + length;
             FlowHistory.AppendLogarithmic(ref f.History, ref f.HistoryLength, ref e.Gaps, FlowHistory.Gap, fromOrig);
             return;
@@ -537,7 +563,7 @@ internal sealed class FlowTable
         var advance = (int)(seq + length - e.NextSeq);
         if (advance > 0)
         {
-            e.Bytes += (ulong)advance;
+            counters.Bytes += (ulong)advance;
             e.NextSeq = seq + length;
         }
         else
@@ -601,7 +627,6 @@ internal sealed class FlowTable
             ref var f = ref _flows[flow];
             var next = f.WheelNext;
             f.WheelPrev = f.WheelNext = -1;
-            f.WheelBucket = -1;
             _due.Add(flow);
             flow = next;
         }
@@ -671,8 +696,7 @@ internal sealed class FlowTable
 
         var bucket = (int)(second & (WheelSize - 1));
         var head = _wheel[bucket];
-        f.WheelBucket = bucket;
-        f.WheelPrev = -1;
+        f.WheelPrev = -2 - bucket;
         f.WheelNext = head;
         if (head >= 0)
         {
@@ -684,7 +708,7 @@ internal sealed class FlowTable
 
     private void Unschedule(ref FlowEntry f)
     {
-        if (f.WheelBucket < 0)
+        if (f.WheelPrev == -1)
         {
             return;
         }
@@ -695,16 +719,16 @@ internal sealed class FlowTable
         }
         else
         {
-            _wheel[f.WheelBucket] = f.WheelNext;
+            _wheel[-2 - f.WheelPrev] = f.WheelNext;
         }
 
         if (f.WheelNext >= 0)
         {
+            // Takes over the previous link, bucket head mark included.
             _flows[f.WheelNext].WheelPrev = f.WheelPrev;
         }
 
         f.WheelPrev = f.WheelNext = -1;
-        f.WheelBucket = -1;
     }
 
     private void EndFlow(int flow, FlowEndReason reason)
@@ -718,7 +742,13 @@ internal sealed class FlowTable
         _handler.OnFlowEnd(this, flow, reason);
         f = ref _flows[flow];
         Unschedule(ref f);
-        RemoveFromIndex(f.Hash, flow);
+        RemoveFromIndex((uint)f.Key.Hash(_seed), flow); // recomputed rather than kept: 4 bytes less per flow
+        if (f.Tcp >= 0)
+        {
+            _tcp[f.Tcp].MissedBytes = (ulong)(long)_tcpFreeHead;
+            _tcpFreeHead = f.Tcp;
+        }
+
         f.Flags = 0;
         f.WheelNext = _freeHead;
         _freeHead = flow;
@@ -740,6 +770,28 @@ internal sealed class FlowTable
         }
 
         return _used++;
+    }
+
+    private int AllocateTcp()
+    {
+        int slot;
+        if (_tcpFreeHead >= 0)
+        {
+            slot = _tcpFreeHead;
+            _tcpFreeHead = (int)(long)_tcp[slot].MissedBytes;
+        }
+        else
+        {
+            if (_tcpUsed == _tcp.Length)
+            {
+                Array.Resize(ref _tcp, (int)Math.Min((long)_tcp.Length * 2, MaxFlows));
+            }
+
+            slot = _tcpUsed++;
+        }
+
+        _tcp[slot] = default;
+        return slot;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -413,16 +413,15 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         r.RespPackets = resp.Packets;
         r.OrigIpBytes = orig.IpBytes;
         r.RespIpBytes = resp.IpBytes;
-        r.MissedBytes = f.MissedBytes;
+        r.MissedBytes = table.MissedBytes(flow);
         r.OrigSizeMean = orig.SizeMean;
         r.OrigSizeStdDev = StdDev(orig.SizeM2, orig.Packets);
         r.RespSizeMean = resp.SizeMean;
         r.RespSizeStdDev = StdDev(resp.SizeM2, resp.Packets);
         r.GapMean = f.GapMean;
         r.GapStdDev = StdDev(f.GapM2, orig.Packets + resp.Packets - 1);
-        r.ConnState = FlowTable.ConnStateOf(f);
-        r.TcpClosed = f.Protocol == IpProtocol.Tcp &&
-                      (orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset || resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset);
+        r.ConnState = table.ConnStateOf(flow);
+        r.TcpClosed = table.IsTcpClosed(flow);
         r.Reason = reason;
         r.FlowId = FlowIdentity.FlowId(key, f.Start, f.FirstPacket);
         r.UidLength = FlowIdentity.WriteUid(key, f.Start, f.FirstPacket, r.UidBuffer);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MgmtWatch.Core.Capture;
 using MgmtWatch.Core.Decoding;
 using MgmtWatch.Core.Flows;
@@ -16,6 +17,15 @@ public class FlowTableAllocationTests
 
     /// <summary>1 ms between new flows: about 1,000 flows end in each second of packet time.</summary>
     private const long InsertGap = 1_000_000;
+
+    [Fact]
+    public void AFlowsEntryStaysWithinItsMemoryBudget()
+    {
+        // A million concurrent flows are a million entries (plus 16 bytes of index each): 168 bytes keeps a
+        // UDP flow under issue 6's 200 per flow; a TCP flow adds its sequence tracking, held apart.
+        Assert.True(Unsafe.SizeOf<FlowEntry>() <= 168, $"FlowEntry is {Unsafe.SizeOf<FlowEntry>()} bytes");
+        Assert.True(Unsafe.SizeOf<TcpFlowState>() <= 56, $"TcpFlowState is {Unsafe.SizeOf<TcpFlowState>()} bytes");
+    }
 
     [Fact]
     public void PacketsOfExistingFlowsAllocateNothing()

@@ -171,6 +171,29 @@ public class FlowTableTests
         Assert.Equal("S0", tcp[1].ConnState);
     }
 
+
+    [Fact]
+    public void ANewTcpFlowStartsCleanInTheSlotsOfAnEndedOne()
+    {
+        // A UDP flow first, so the TCP flows' table slots and their TCP-state slots are not the same numbers;
+        // the first connection leaves a gap, a reset and a sequence position behind, and ends within its
+        // linger; the second reuses both slots and must show none of that.
+        var b = new PcapBuilder().Add(0, Frames.Udp(Client, 40000, Bmc, 623, [1]));
+        b.Add(0.1, Frames.Tcp(Client, 50001, Bmc, 443, Frames.Syn, seq: 100));
+        b.Add(0.101, Frames.Tcp(Bmc, 443, Client, 50001, Frames.Syn | Frames.Ack, seq: 900, ack: 101));
+        b.Add(0.102, Frames.Tcp(Client, 50001, Bmc, 443, Frames.Ack | Frames.Psh, seq: 101 + 1000, ack: 901, payload: new byte[10]));
+        b.Add(0.103, Frames.Tcp(Client, 50001, Bmc, 443, Frames.Rst, seq: 1111));
+        b.Add(10, Frames.Tcp(Client, 50002, Bmc, 443, Frames.Syn, seq: 100));
+        b.Add(10.001, Frames.Tcp(Bmc, 443, Client, 50002, Frames.Syn | Frames.Ack, seq: 900, ack: 101));
+        b.Add(10.002, Frames.Tcp(Client, 50002, Bmc, 443, Frames.Ack | Frames.Psh, seq: 101, ack: 901, payload: new byte[10]));
+        b.Add(10.003, Frames.Tcp(Client, 50002, Bmc, 443, Frames.Fin | Frames.Ack, seq: 111, ack: 901));
+        b.Add(10.004, Frames.Tcp(Bmc, 443, Client, 50002, Frames.Fin | Frames.Ack, seq: 901, ack: 112));
+        var (events, _) = Analyze.Capture(b);
+        var tcp = events.Flows.Where(f => f.Protocol == 6).ToList();
+        Assert.Equal(2, tcp.Count);
+        Assert.Equal((50001, "RSTO", 1000UL), (tcp[0].OrigPort, tcp[0].ConnState, tcp[0].MissedBytes));
+        Assert.Equal((50002, "SF", "ShDFf", 0UL, 10UL), (tcp[1].OrigPort, tcp[1].ConnState, tcp[1].History, tcp[1].MissedBytes, tcp[1].OrigBytes));
+    }
     [Fact]
     public void LongFlowGetsInterimRecords()
     {
