@@ -6,9 +6,11 @@ using PacketDotNet;
 namespace MgmtWatch.Benchmarks;
 
 /// <summary>
-/// Writes a synthetic management-network capture for throughput runs: pollers running IPMI (UDP 623)
-/// sessions, SNMP polls, NTP, syslog, Redfish-sized HTTPS sessions and occasional KVM bulk transfers to
-/// a fleet of BMCs, in the proportions of threats.md's healthy baseline. Deterministic per seed.
+/// Writes a synthetic capture for flow-table stress (<c>throughput --synthetic-mix</c>): the port and packet
+/// pattern of a management network (IPMI, SNMP, NTP, syslog, HTTPS and KVM sessions to a fleet of BMCs) with
+/// tens of thousands of flows open at once, but random payloads: the protocol analyzers reject them (one
+/// anomaly per datagram, mostly over the rate limit), so this measures the flow path, not the analyzers; the
+/// default throughput capture is the simulator's. Deterministic per seed.
 /// </summary>
 internal static class ManagementMix
 {

@@ -4,8 +4,9 @@ using BenchmarkDotNet.Running;
 namespace MgmtWatch.Benchmarks;
 
 /// <summary>
-/// <c>throughput [--packets N] [--capture FILE] [--repeats N] [--model DIR]</c>: whole-path packets/s against
-/// tcpdump and a bare libpcap loop; with a model, also the full path scoring every flow, and what scoring costs.
+/// <c>throughput [--hours H | --synthetic-mix [--packets N] | --capture FILE] [--repeats N] [--model DIR]</c>: whole-path
+/// packets/s against tcpdump and a bare libpcap loop, on a simulated management network (default), the synthetic
+/// many-flows mix or a given capture; with a model, also the full path scoring every flow, and what scoring costs.
 /// <c>micro [BenchmarkDotNet args]</c>: per-component micro-benchmarks with the memory diagnoser.
 /// <c>floods [--dir D]</c>: peak memory and evictions under SYN, fragment and tiny-UDP floods, and the memory a million concurrent flows hold.
 /// </summary>
@@ -41,12 +42,20 @@ public static class Program
 
         var packets = 2_000_000;
         var repeats = 3;
+        var hours = 4.0;
+        var synthetic = false;
         string? capture = null;
         string? model = null;
         for (var i = args.Length > 0 && args[0] == "throughput" ? 1 : 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--hours":
+                    hours = double.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--synthetic-mix":
+                    synthetic = true;
+                    break;
                 case "--packets":
                     packets = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
@@ -60,18 +69,31 @@ public static class Program
                     model = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: throughput [--packets N] [--capture FILE] [--repeats N] [--model DIR] | micro [--filter *]");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: throughput [--hours H | --synthetic-mix [--packets N] | --capture FILE] [--repeats N] [--model DIR] | micro [--filter *] | floods [--dir D] | live");
                     return 2;
             }
         }
 
-        if (capture is null)
+        if (capture is null && synthetic)
         {
             capture = Path.Combine(Path.GetTempPath(), $"mgmtwatch-mix-{packets}.pcap");
             if (!File.Exists(capture))
             {
-                Console.WriteLine($"writing a {packets:N0}-packet management mix to {capture} ...");
+                Console.WriteLine($"writing a {packets:N0}-packet synthetic mix to {capture} ...");
                 ManagementMix.Write(capture, packets);
+            }
+        }
+        else if (capture is null)
+        {
+            // The default: the simulator's management network (40 BMCs, its pollers, real IPMI, SNMP, NTP, DNS,
+            // syslog, DHCP and TLS bytes), four hours of it: about 2.4 million packets that every analyzer parses.
+            capture = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"mgmtwatch-site-{hours:0.##}h.pcap"));
+            if (!File.Exists(capture))
+            {
+                Console.WriteLine($"simulating {hours:0.##} hours of a 40-BMC management network into {capture} ...");
+                var partial = capture + ".partial";
+                Core.Simulation.ManagementNetworkSimulator.Write(new Core.Simulation.SimulationOptions { Duration = TimeSpan.FromHours(hours) }, partial);
+                File.Move(partial, capture);
             }
         }
 

@@ -28,15 +28,25 @@ public static class FlowIdentity
         var h = Seed(key, start, firstPacket);
         var high = FlowKey.Mix(h ^ 0xC0FFEEUL) & 0xFFFF_FFFFUL; // 32 + 64 = 96 bits, as Zeek's uids
         var low = FlowKey.Mix(h ^ 0xBEEFUL);
-        var value = ((UInt128)high << 64) | low;
+
+        // The 96-bit value in three 32-bit limbs, divided by 62 per digit the schoolbook way in 64-bit arithmetic
+        // (which the JIT turns into multiplications; UInt128 division is a call and a loop per digit).
+        var top = (uint)high;
+        var middle = (uint)(low >> 32);
+        var bottom = (uint)low;
         Span<byte> digits = stackalloc byte[UidMaxLength];
         var n = 0;
         do
         {
-            digits[n++] = (byte)Base62[(int)(value % 62)];
-            value /= 62;
+            var part = (ulong)top;
+            top = (uint)(part / 62);
+            part = ((part % 62) << 32) | middle;
+            middle = (uint)(part / 62);
+            part = ((part % 62) << 32) | bottom;
+            bottom = (uint)(part / 62);
+            digits[n++] = (byte)Base62[(int)(part % 62)];
         }
-        while (value != 0);
+        while ((top | middle | bottom) != 0);
 
         destination[0] = (byte)'C';
         for (var i = 0; i < n; i++)

@@ -110,7 +110,7 @@ internal sealed class FlowTable
     {
         Advance(now);
         var key = FlowKey.FromPacket(p, out var fromA);
-        var hash = key.Hash(_seed);
+        var hash = key.TableHash(_seed);
         var flow = Find(key, hash, out var slot);
         if (flow >= 0 && p.Protocol == IpProtocol.Tcp && IsNewConnectionOnClosedFlow(ref _tcp[_flows[flow].Tcp], _flows[flow].OrigIsA == fromA, p))
         {
@@ -742,7 +742,7 @@ internal sealed class FlowTable
         _handler.OnFlowEnd(this, flow, reason);
         f = ref _flows[flow];
         Unschedule(ref f);
-        RemoveFromIndex((uint)f.Key.Hash(_seed), flow); // recomputed rather than kept: 4 bytes less per flow
+        RemoveFromIndex((uint)f.Key.TableHash(_seed), flow); // recomputed rather than kept: 4 bytes less per flow
         if (f.Tcp >= 0)
         {
             _tcp[f.Tcp].MissedBytes = (ulong)(long)_tcpFreeHead;

@@ -136,11 +136,20 @@ public sealed class FlowRecord
 
     internal int HistoryLength { get; set; }
 
-    internal Span<byte> UidBuffer => _uid;
-
-    internal Span<byte> CommunityIdBuffer => _communityId;
-
     internal Span<byte> HistoryBuffer => _history;
+
+    /// <summary>The flow's key in canonical order, from which its identifiers are derived.</summary>
+    internal FlowKey Key { get; set; }
+
+    /// <summary>
+    /// Writes the uid and Community ID from the key, start and first packet. The verdict stage does this, on
+    /// the second thread when there is one: a Community ID is a SHA-1 and a uid 17 base-62 divisions, per flow.
+    /// </summary>
+    internal void WriteIdentifiers()
+    {
+        UidLength = FlowIdentity.WriteUid(Key, Start, FirstPacket, _uid);
+        CommunityIdLength = CommunityId.Write(OrigHost, RespHost, OrigPort, RespPort, Protocol, _communityId);
+    }
 
     /// <summary>A copy that outlives the pipeline's reuse of this instance (training keeps flows).</summary>
     public FlowRecord Clone()

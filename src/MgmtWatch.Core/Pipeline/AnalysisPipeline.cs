@@ -424,8 +424,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         r.TcpClosed = table.IsTcpClosed(flow);
         r.Reason = reason;
         r.FlowId = FlowIdentity.FlowId(key, f.Start, f.FirstPacket);
-        r.UidLength = FlowIdentity.WriteUid(key, f.Start, f.FirstPacket, r.UidBuffer);
-        r.CommunityIdLength = CommunityId.Write(r.OrigHost, r.RespHost, r.OrigPort, r.RespPort, r.Protocol, r.CommunityIdBuffer);
+        r.Key = key; // the verdict stage derives the uid and Community ID from it
         r.HistoryLength = FlowHistory.Write(f.History, f.HistoryLength, r.HistoryBuffer);
         r.PcapFilename = _options.Interface is null ? _currentSource : null;
         r.Fields.Clear();

@@ -54,6 +54,7 @@ internal sealed class VerdictStage
     /// </summary>
     public void Flow(FlowRecord r, ModelVerdict? verdict, in FlowEviction? eviction)
     {
+        r.WriteIdentifiers();
         _recordAlerted = false;
         _rules.OnFlowEnd(r);
         if (verdict is not null)
