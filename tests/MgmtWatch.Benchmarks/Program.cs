@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 namespace MgmtWatch.Benchmarks;
 
 /// <summary>
-/// <c>throughput [--hours H | --synthetic-mix [--packets N] | --capture FILE] [--repeats N] [--model DIR]</c>: whole-path
+/// <c>throughput [--hours H | --synthetic-mix [--packets N] | --capture FILE] [--repeats N] [--model DIR] [--stage NAME]...</c>: whole-path
 /// packets/s against tcpdump and a bare libpcap loop, on a simulated management network (default), the synthetic
 /// many-flows mix or a given capture; with a model, also the full path scoring every flow, and what scoring costs.
 /// <c>micro [BenchmarkDotNet args]</c>: per-component micro-benchmarks with the memory diagnoser.
@@ -46,10 +46,14 @@ public static class Program
         var synthetic = false;
         string? capture = null;
         string? model = null;
+        var only = new List<string>();
         for (var i = args.Length > 0 && args[0] == "throughput" ? 1 : 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--stage":
+                    only.Add(args[++i]);
+                    break;
                 case "--hours":
                     hours = double.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
@@ -69,7 +73,7 @@ public static class Program
                     model = args[++i];
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: throughput [--hours H | --synthetic-mix [--packets N] | --capture FILE] [--repeats N] [--model DIR] | micro [--filter *] | floods [--dir D] | live");
+                    Console.Error.WriteLine($"unknown argument {args[i]}; usage: throughput [--hours H | --synthetic-mix [--packets N] | --capture FILE] [--repeats N] [--model DIR] [--stage NAME]... | micro [--filter *] | floods [--dir D] | live");
                     return 2;
             }
         }
@@ -97,6 +101,6 @@ public static class Program
             }
         }
 
-        return Throughput.Run(capture, repeats, model is null ? null : Core.Scoring.AnomalyModel.Load(model));
+        return Throughput.Run(capture, repeats, model is null ? null : Core.Scoring.AnomalyModel.Load(model), only);
     }
 }

@@ -28,7 +28,11 @@ internal static class Throughput
     private const string LibPcapStage = "bare libpcap loop";
     private const string TcpdumpStage = "tcpdump -r FILE -w /dev/null";
 
-    public static int Run(string capture, int repeats, AnomalyModel? model = null)
+    /// <param name="capture">The capture to read.</param>
+    /// <param name="repeats">Runs per stage; the best counts.</param>
+    /// <param name="model">A model to score with, for the scoring stages.</param>
+    /// <param name="only">Stages whose names contain one of these run (the libpcap loop always does); all when empty.</param>
+    public static int Run(string capture, int repeats, AnomalyModel? model = null, IReadOnlyList<string>? only = null)
     {
         var size = new FileInfo(capture).Length;
         Console.WriteLine($"capture: {capture} ({size / 1e6:F1} MB)");
@@ -64,6 +68,11 @@ internal static class Throughput
             stages = [.. stages, (TwoThreadScoredStage, c => FullAnalyze(c, model, threads: 2))];
         }
 
+        if (only is { Count: > 0 })
+        {
+            stages = [.. stages.Where(s => s.Name == LibPcapStage || only.Any(o => s.Name.Contains(o, StringComparison.Ordinal)))];
+        }
+
         var rates = new Dictionary<string, double>();
         foreach (var (name, body) in stages)
         {
@@ -95,14 +104,16 @@ internal static class Throughput
             rates[name] = packets / best;
         }
 
-        var tcpdump = TimeTool("tcpdump", ["-r", capture, "-w", "/dev/null"], repeats);
+        var tcpdump = only is { Count: > 0 } && !only.Any(o => TcpdumpStage.Contains(o, StringComparison.Ordinal))
+            ? null
+            : TimeTool("tcpdump", ["-r", capture, "-w", "/dev/null"], repeats);
         if (tcpdump is { } t)
         {
             var packets = CountPackets(capture);
             Print(TcpdumpStage, packets, t, size, null, ToolPeakResidentBytes("tcpdump", ["-r", capture, "-w", "/dev/null"]));
             rates[TcpdumpStage] = packets / t;
         }
-        else
+        else if (only is not { Count: > 0 })
         {
             Console.WriteLine("tcpdump not installed: apt-get install -y tcpdump");
         }

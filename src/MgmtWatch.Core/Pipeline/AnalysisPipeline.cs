@@ -54,7 +54,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         _verdicts = new VerdictStage(options, sink, _summary);
         if (options.Threads > 1)
         {
-            _verdictThread = new VerdictThread(_verdicts, options.Interface);
+            _verdictThread = new VerdictThread(_verdicts, options.Scorer, options.Interface, options.ScoringHandoverDrill);
         }
 
         _flows = new FlowTable(this, options.Timeouts, options.MaxFlows, _analyzers.IsServicePort);
@@ -68,6 +68,9 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
 
     /// <summary>Flows active now.</summary>
     public int ActiveFlows => _flows.Active;
+
+    /// <summary>Times model scoring moved between the two threads (see <see cref="VerdictThread"/>); 0 on one thread.</summary>
+    internal int ScoringMoves => _verdictThread?.ScoringMoves ?? 0;
 
     /// <summary>Names of the inputs, for <c>pcap_filename</c>.</summary>
     public void SetSources(IReadOnlyList<string> names) => _sourceNames = names;
@@ -457,7 +460,8 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         r.Score = null;
         r.Threshold = null;
         r.ModelId = null;
-        var verdict = _scorer?.Score(r);
+        // With two threads the verdict thread may be the one scoring (see VerdictThread).
+        var verdict = _verdictThread?.ScoresFlows == true ? null : _scorer?.Score(r);
         if (_verdictThread is null)
         {
             _verdicts.Flow(r, verdict, eviction);

@@ -51,4 +51,10 @@ public sealed record PipelineOptions
     /// yet: the pipeline has two stages.
     /// </summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// Tests only: with two threads, batches of this many items and scoring moved between the threads at every
+    /// decision (every <c>DecisionBatches</c> batches) whoever waits, to exercise the hand-over.
+    /// </summary>
+    internal (int BatchSize, int DecisionBatches)? ScoringHandoverDrill { get; init; }
 }

@@ -38,6 +38,30 @@ public class TwoThreadPipelineTests
         Assert.Equal(one.Events.Alerts.Select(a => (a.SignatureId, a.Uid, a.Timestamp, a.Description)), two.Events.Alerts.Select(a => (a.SignatureId, a.Uid, a.Timestamp, a.Description)));
     }
 
+    [Fact]
+    public void ScoringMovingBetweenTheThreadsChangesNoScoreAndNoOutput()
+    {
+        // The hand-over drill moves scoring at every decision (every two batches of four items), so the
+        // verdict thread and the front take turns dozens of times; each turn must keep the flow order.
+        var model = AnomalyModel.Load(Path.Combine(RepoPaths.Root, "models", "default"));
+        var fingerprints = new Core.Analyzers.CredentialFingerprinter(new byte[32]);
+        PipelineOptions Options(int threads, (int, int)? drill = null) =>
+            new() { Scorer = new ModelScorer(model), Baseline = model.Profile, Threads = threads, Fingerprinter = fingerprints, ScoringHandoverDrill = drill };
+
+        var one = Analyze.File(Attacks, Options(1));
+        var two = new CollectingSink();
+        var pipeline = new AnalysisPipeline(Options(2, (4, 2)), two);
+        using (var source = new CaptureFileSet([Attacks], MergeOrder.Time))
+        {
+            PacketLoop.Run(source, pipeline);
+        }
+
+        Assert.True(pipeline.ScoringMoves >= 20, $"scoring moved {pipeline.ScoringMoves} times");
+        Assert.True(one.Events.Flows.Count(f => f.Score is not null) > 200, "the flows should be scored");
+        Assert.Equal(one.Events.Flows.Select(Comparable), two.Flows.Select(Comparable));
+        Assert.Equal(one.Events.Alerts.Select(a => (a.SignatureId, a.Uid, a.Timestamp, a.Description)), two.Alerts.Select(a => (a.SignatureId, a.Uid, a.Timestamp, a.Description)));
+    }
+
     private static readonly Dictionary<string, string> NoFields = [];
 
     /// <summary>A snapshot whose analyzer fields compare by value (a dictionary compares by reference).</summary>

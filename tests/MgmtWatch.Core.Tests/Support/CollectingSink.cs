@@ -43,14 +43,14 @@ public sealed record FlowSnapshot(
     string Orig, ushort OrigPort, string Resp, ushort RespPort, byte Protocol, long Start, long End,
     ulong OrigBytes, ulong RespBytes, uint OrigPackets, uint RespPackets, ulong OrigIpBytes, ulong RespIpBytes,
     ulong MissedBytes, string ConnState, string History, string Uid, ulong FlowId, string CommunityId,
-    FlowEndReason Reason, string? Service, IReadOnlyDictionary<string, string> Fields)
+    FlowEndReason Reason, string? Service, IReadOnlyDictionary<string, string> Fields, double? Score)
 {
 
     public static FlowSnapshot Of(FlowRecord r) => new(
         r.OrigHost.ToString(), r.OrigPort, r.RespHost.ToString(), r.RespPort, r.Protocol, r.Start, r.End,
         r.OrigBytes, r.RespBytes, r.OrigPackets, r.RespPackets, r.OrigIpBytes, r.RespIpBytes,
         r.MissedBytes, r.ConnState, r.History, r.Uid, r.FlowId, r.CommunityIdText, r.Reason, r.Service,
-        r.Fields.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+        r.Fields.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), r.Score);
 
     /// <summary>An analyzer field (<c>snmp.version</c>), or null.</summary>
     public string? Field(string name) => Fields.GetValueOrDefault(name);
