@@ -143,7 +143,15 @@ public static class WireText
     /// <summary>Index of the first character <see cref="Sanitize"/> would escape, or −1.</summary>
     private static int FirstUnsafe(string text)
     {
-        for (var i = 0; i < text.Length; i++)
+        // Nearly every value is printable ASCII, which a vectorised scan clears at once; the character checks
+        // start at the first character outside it.
+        var start = text.AsSpan().IndexOfAnyExceptInRange(' ', '~');
+        if (start < 0)
+        {
+            return -1;
+        }
+
+        for (var i = start; i < text.Length; i++)
         {
             var c = text[i];
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
