@@ -35,20 +35,10 @@ internal static class Floods
                 Write(kind, capture);
             }
 
-            var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+            var (line, exitCode) = RunChild("flood-run", capture);
+            if (exitCode != 0)
             {
-                psi.ArgumentList.Add(typeof(Floods).Assembly.Location);
-            }
-
-            psi.ArgumentList.Add("flood-run");
-            psi.ArgumentList.Add(capture);
-            using var child = Process.Start(psi)!;
-            var line = child.StandardOutput.ReadToEnd().Trim();
-            child.WaitForExit();
-            if (child.ExitCode != 0)
-            {
-                Console.Error.WriteLine($"{kind}: the analysis failed (exit {child.ExitCode})");
+                Console.Error.WriteLine($"{kind}: the analysis failed (exit {exitCode})");
                 return 1;
             }
 
@@ -61,20 +51,27 @@ internal static class Floods
         Console.WriteLine();
         foreach (var kind in new[] { "udp", "syn" })
         {
-            var memory = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-            {
-                memory.ArgumentList.Add(typeof(Floods).Assembly.Location);
-            }
-
-            memory.ArgumentList.Add("flow-memory");
-            memory.ArgumentList.Add(Path.Combine(directory, $"mgmtwatch-flood-{kind}.pcap"));
-            using var child = Process.Start(memory)!;
-            Console.WriteLine($"{kind,-10} {child.StandardOutput.ReadToEnd().Trim()}");
-            child.WaitForExit();
+            Console.WriteLine($"{kind,-10} {RunChild("flow-memory", Path.Combine(directory, $"mgmtwatch-flood-{kind}.pcap")).Output}");
         }
 
         return 0;
+    }
+
+    /// <summary>Runs this benchmark program again as a child process with <paramref name="command"/>; returns its standard output, trimmed, and exit code.</summary>
+    private static (string Output, int ExitCode) RunChild(string command, string capture)
+    {
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+        {
+            psi.ArgumentList.Add(typeof(Floods).Assembly.Location);
+        }
+
+        psi.ArgumentList.Add(command);
+        psi.ArgumentList.Add(capture);
+        using var child = Process.Start(psi)!;
+        var output = child.StandardOutput.ReadToEnd().Trim();
+        child.WaitForExit();
+        return (output, child.ExitCode);
     }
 
     /// <summary>

@@ -73,6 +73,15 @@ internal struct FlowEntry
 
     public readonly FlowKey Key => new(A, B, PortA, PortB, Protocol);
 
+    /// <summary>The originator's address and port, and the responder's (the key keeps them in canonical order).</summary>
+    public readonly HostAddress OrigHost => OrigIsA ? A : B;
+
+    public readonly HostAddress RespHost => OrigIsA ? B : A;
+
+    public readonly ushort OrigPort => OrigIsA ? PortA : PortB;
+
+    public readonly ushort RespPort => OrigIsA ? PortB : PortA;
+
     [StructLayout(LayoutKind.Sequential, Pack = 4)]
     internal struct Endpoint
     {

@@ -224,16 +224,7 @@ internal sealed class FlowTable
     public ulong MissedBytes(int flow) => _flows[flow].Tcp >= 0 ? _tcp[_flows[flow].Tcp].MissedBytes : 0;
 
     /// <summary>True for a TCP flow either side of which has sent a FIN or RST.</summary>
-    public bool IsTcpClosed(int flow)
-    {
-        if (_flows[flow].Tcp < 0)
-        {
-            return false;
-        }
-
-        ref var t = ref _tcp[_flows[flow].Tcp];
-        return t.Orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset || t.Resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset;
-    }
+    public bool IsTcpClosed(int flow) => _flows[flow].Tcp >= 0 && _tcp[_flows[flow].Tcp].EitherClosed;
 
     /// <summary>Conn state of a flow, as Zeek computes it.</summary>
     public string ConnStateOf(int flow)
@@ -292,9 +283,7 @@ internal sealed class FlowTable
             return false;
         }
 
-        var closed = t.Orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset
-                     || t.Resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset;
-        if (!closed)
+        if (!t.EitherClosed)
         {
             return false;
         }
@@ -516,7 +505,7 @@ internal sealed class FlowTable
             }
         }
 
-        if ((rst || (t.Orig.State is TcpEndpointState.Closed or TcpEndpointState.Reset && t.Resp.State is TcpEndpointState.Closed or TcpEndpointState.Reset))
+        if ((rst || t.BothClosed)
             && f.TimeoutClass != ClassTcpClosed)
         {
             // Closed or reset: linger briefly for the final ACK and retransmitted FINs, then end.

@@ -16,6 +16,12 @@ internal struct TcpFlowState
     /// <summary>Sequence-space bytes no packet carried (Zeek's missed_bytes). A free slot holds the next free slot here.</summary>
     public ulong MissedBytes;
 
+    /// <summary>Either side has sent a FIN or a RST.</summary>
+    public readonly bool EitherClosed => Orig.IsClosed || Resp.IsClosed;
+
+    /// <summary>Both sides have sent a FIN or a RST.</summary>
+    public readonly bool BothClosed => Orig.IsClosed && Resp.IsClosed;
+
     [StructLayout(LayoutKind.Sequential, Pack = 4)]
     internal struct Endpoint
     {
@@ -30,5 +36,8 @@ internal struct TcpFlowState
 
         /// <summary>Bits: 1 sequence known, 2 SYN seen, 4 FIN seen, 8 RST seen.</summary>
         public byte SeqFlags;
+
+        /// <summary>This side has sent a FIN or a RST.</summary>
+        public readonly bool IsClosed => State is TcpEndpointState.Closed or TcpEndpointState.Reset;
     }
 }

@@ -142,11 +142,13 @@ public sealed class FlowRecord
     internal FlowKey Key { get; set; }
 
     /// <summary>
-    /// Writes the uid and Community ID from the key, start and first packet. The verdict stage does this, on
-    /// the second thread when there is one: a Community ID is a SHA-1 and a uid 17 base-62 divisions, per flow.
+    /// Writes the flow id, uid and Community ID from the key, start and first packet. The verdict stage does
+    /// this, on the second thread when there is one: a Community ID is a SHA-1 and a uid 17 base-62 divisions,
+    /// per flow.
     /// </summary>
     internal void WriteIdentifiers()
     {
+        FlowId = FlowIdentity.FlowId(Key, Start, FirstPacket);
         UidLength = FlowIdentity.WriteUid(Key, Start, FirstPacket, _uid);
         CommunityIdLength = CommunityId.Write(OrigHost, RespHost, OrigPort, RespPort, Protocol, _communityId);
     }

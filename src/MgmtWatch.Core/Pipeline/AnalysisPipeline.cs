@@ -146,7 +146,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         }
 
         var packet = new AnalyzerPacket(ts, _packetNumber, flow, fromOriginator,
-            f.OrigIsA ? f.A : f.B, f.OrigIsA ? f.PortA : f.PortB, f.OrigIsA ? f.B : f.A, f.OrigIsA ? f.PortB : f.PortA,
+            f.OrigHost, f.OrigPort, f.RespHost, f.RespPort,
             f.Protocol, f.IpVersion, p.TcpFlags, p.Sequence, p.PayloadLength, p.Payload);
         if (f.Service == AnalyzerRegistry.Undecided)
         {
@@ -223,15 +223,13 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
             ref var f = ref _flows[request.Flow];
             f.Flags |= FlowFlags.Alerted;
             var key = f.Key;
-            var orig = f.OrigIsA ? f.A : f.B;
-            var resp = f.OrigIsA ? f.B : f.A;
             var appProto = f.Service is not (AnalyzerRegistry.Undecided or AnalyzerRegistry.NoAnalyzer) && (f.Flags & FlowFlags.ServiceConfirmed) != 0
                 ? _analyzers[f.Service].Name
                 : null;
             details = new AlertFlowDetails(
-                FlowIdentity.FlowId(key, f.Start, f.FirstPacket),
+                FlowIdOf(ref f),
                 FlowIdentity.Uid(key, f.Start, f.FirstPacket),
-                CommunityId.Compute(orig, resp, f.OrigIsA ? f.PortA : f.PortB, f.OrigIsA ? f.PortB : f.PortA, f.Protocol),
+                CommunityId.Compute(f.OrigHost, f.RespHost, f.OrigPort, f.RespPort, f.Protocol),
                 appProto,
                 new FlowCounters(f.Orig.Packets, f.Resp.Packets, (long)f.Orig.IpBytes, (long)f.Resp.IpBytes, f.Start));
         }
@@ -401,10 +399,10 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         var key = f.Key;
         ref var orig = ref f.Orig;
         ref var resp = ref f.Resp;
-        r.OrigHost = f.OrigIsA ? f.A : f.B;
-        r.RespHost = f.OrigIsA ? f.B : f.A;
-        r.OrigPort = f.OrigIsA ? f.PortA : f.PortB;
-        r.RespPort = f.OrigIsA ? f.PortB : f.PortA;
+        r.OrigHost = f.OrigHost;
+        r.RespHost = f.RespHost;
+        r.OrigPort = f.OrigPort;
+        r.RespPort = f.RespPort;
         r.Protocol = f.Protocol;
         r.IpVersion = f.IpVersion;
         r.Start = f.Start;
@@ -426,8 +424,7 @@ public sealed partial class AnalysisPipeline : IFlowEndHandler
         r.ConnState = table.ConnStateOf(flow);
         r.TcpClosed = table.IsTcpClosed(flow);
         r.Reason = reason;
-        r.FlowId = FlowIdentity.FlowId(key, f.Start, f.FirstPacket);
-        r.Key = key; // the verdict stage derives the uid and Community ID from it
+        r.Key = key; // the verdict stage derives the flow id, uid and Community ID from it
         r.HistoryLength = FlowHistory.Write(f.History, f.HistoryLength, r.HistoryBuffer);
         r.PcapFilename = _options.Interface is null ? _currentSource : null;
         r.Fields.Clear();

@@ -48,8 +48,8 @@ internal sealed class VerdictStage
 
     /// <summary>
     /// Judges and writes a flow record. <c>Alerted</c> arrives set when an analyzer alerted on the flow, and
-    /// the score with <paramref name="verdict"/> when the model scored it (the front half scores: the model's
-    /// context depends on nothing the rules do, and the work is better spread that way);
+    /// the score with <paramref name="verdict"/> when the model scored it (on whichever thread
+    /// <see cref="VerdictThread"/> gave scoring to; the model's context depends on nothing the rules do);
     /// <paramref name="eviction"/> is set when the flow table pushed the flow out to make room.
     /// </summary>
     public void Flow(FlowRecord r, ModelVerdict? verdict, in FlowEviction? eviction)
