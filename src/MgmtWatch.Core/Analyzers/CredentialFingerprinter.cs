@@ -14,7 +14,23 @@ public sealed class CredentialFingerprinter
     /// <summary>Key length in bytes (HMAC-SHA256 block-sized keys gain nothing beyond 32).</summary>
     public const int KeyLength = 32;
 
+    /// <summary>Recently fingerprinted secrets kept (slots, a power of two).</summary>
+    private const int RecentSlots = 64;
+
+    /// <summary>Longest secret kept among the recent ones; longer ones always cost an HMAC.</summary>
+    private const int MaxRecentLength = 64;
+
     private readonly byte[] _key;
+
+    /// <summary>
+    /// The last secret fingerprinted in each slot, with its fingerprint. A management network repeats a
+    /// handful of credentials (every SNMP poll carries the community, every IPMI session the user name),
+    /// and an HMAC through OpenSSL costs about a microsecond, so a repeat is answered from here. The clear
+    /// secrets stay in this process's memory only, as they do in its capture buffers; at most
+    /// <see cref="RecentSlots"/> of them, each replaced by the next secret hashing to its slot. Entries are
+    /// immutable and swapped whole, so concurrent callers need no lock.
+    /// </summary>
+    private readonly Recent?[] _recent = new Recent?[RecentSlots];
 
     /// <summary>Uses <paramref name="key"/> (32 bytes).</summary>
     public CredentialFingerprinter(byte[] key)
@@ -34,9 +50,39 @@ public sealed class CredentialFingerprinter
     /// <summary>The fingerprint of <paramref name="secret"/>: <c>hmac:</c> and 16 hex digits.</summary>
     public string Fingerprint(ReadOnlySpan<byte> secret)
     {
+        if (secret.Length > MaxRecentLength)
+        {
+            return Compute(secret);
+        }
+
+        var slot = SlotOf(secret);
+        var recent = Volatile.Read(ref _recent[slot]);
+        if (recent is not null && secret.SequenceEqual(recent.Secret))
+        {
+            return recent.Fingerprint;
+        }
+
+        var fingerprint = Compute(secret);
+        Volatile.Write(ref _recent[slot], new Recent(secret.ToArray(), fingerprint));
+        return fingerprint;
+    }
+
+    private string Compute(ReadOnlySpan<byte> secret)
+    {
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(_key, secret, mac);
         return "hmac:" + Convert.ToHexStringLower(mac[..8]);
+    }
+
+    /// <summary>
+    /// The secret's slot. <see cref="HashCode"/> is seeded per process, so a sender cannot choose secrets
+    /// that share a slot on purpose (and if it could, it would only cost HMACs, never a wrong answer).
+    /// </summary>
+    private static int SlotOf(ReadOnlySpan<byte> secret)
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(secret);
+        return hash.ToHashCode() & (RecentSlots - 1);
     }
 
     /// <summary>
@@ -109,4 +155,6 @@ public sealed class CredentialFingerprinter
 
         return Path.Combine(config, "mgmtwatch", "fingerprint.key");
     }
+
+    private sealed record Recent(byte[] Secret, string Fingerprint);
 }

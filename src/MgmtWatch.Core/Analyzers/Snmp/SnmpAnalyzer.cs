@@ -25,9 +25,6 @@ public sealed class SnmpAnalyzer : IProtocolAnalyzer
     /// <summary>Fingerprints and lengths listed in the flow record; the count says how many there were.</summary>
     private const int ListedCommunities = 4;
 
-    /// <summary>Communities up to this length are cached per flow so a poller's repeats cost no HMAC.</summary>
-    private const int CachedCommunityLength = 64;
-
     /// <summary>RFC 3411 §5: snmpEngineID is 5–32 octets; anything longer is cut in the flow record.</summary>
     private const int MaxEngineIdOctets = 32;
 
@@ -313,30 +310,10 @@ public sealed class SnmpAnalyzer : IProtocolAnalyzer
 
     private static string VersionName(long version) => version switch { 0 => "1", 1 => "2c", _ => "3" };
 
-    /// <summary>
-    /// The community's fingerprint. A poller sends the same community in every packet, so the last one is
-    /// kept (in memory only) and its fingerprint reused: only a new community costs an HMAC.
-    /// </summary>
+    /// <summary>The community's fingerprint, remembered in the flow's list of distinct ones.</summary>
     private static string CommunityFingerprint(State state, ReadOnlySpan<byte> community, AnalyzerContext context)
     {
-        if (state.LastCommunityFp is not null && state.LastCommunity is not null && community.SequenceEqual(state.LastCommunity.AsSpan(0, state.LastCommunityLength)))
-        {
-            return state.LastCommunityFp;
-        }
-
         var fp = context.Fingerprints.Fingerprint(community);
-        if (community.Length <= CachedCommunityLength)
-        {
-            state.LastCommunity ??= new byte[CachedCommunityLength];
-            community.CopyTo(state.LastCommunity);
-            state.LastCommunityLength = community.Length;
-            state.LastCommunityFp = fp;
-        }
-        else
-        {
-            state.LastCommunityFp = null;
-        }
-
         if (state.CommunityFingerprints.Count < MaxFlowCommunities && !state.CommunityFingerprints.Contains(fp))
         {
             state.CommunityFingerprints.Add(fp);
@@ -533,9 +510,6 @@ public sealed class SnmpAnalyzer : IProtocolAnalyzer
         public int OutstandingCount;
         public readonly List<string> CommunityFingerprints = [];
         public readonly List<int> CommunityLengths = [];
-        public byte[]? LastCommunity;
-        public int LastCommunityLength;
-        public string? LastCommunityFp;
         public long SecurityModel = -1;
         public byte SecurityLevels;
         public string? UserFingerprint;
@@ -555,13 +529,6 @@ public sealed class SnmpAnalyzer : IProtocolAnalyzer
             OutstandingCount = 0;
             CommunityFingerprints.Clear();
             CommunityLengths.Clear();
-            if (LastCommunity is not null)
-            {
-                Array.Clear(LastCommunity);
-            }
-
-            LastCommunityLength = 0;
-            LastCommunityFp = null;
             SecurityModel = -1;
             SecurityLevels = 0;
             UserFingerprint = null;
