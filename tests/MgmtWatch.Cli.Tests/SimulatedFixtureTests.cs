@@ -6,7 +6,8 @@ namespace MgmtWatch.Cli.Tests;
 /// <summary>
 /// The simulator's fixtures in pcaps/ and the shipped model in models/default are regenerated with the
 /// exact commands of pcaps/tools/simulate-fixtures.sh (also quoted in pcaps/README.md) and compared byte
-/// for byte: the shipped files are what the shipped code makes of the shipped inputs.
+/// for byte: the shipped files are what the shipped code makes of the shipped inputs. A line may start
+/// with NAME=VALUE environment assignments, which the run gets too.
 /// </summary>
 public class SimulatedFixtureTests
 {
@@ -15,7 +16,8 @@ public class SimulatedFixtureTests
         var data = new TheoryData<string>();
         foreach (var line in File.ReadLines(Path.Combine(RepoPaths.Pcaps, "tools", "simulate-fixtures.sh")))
         {
-            if (line.StartsWith("mgmtwatch simulate ", StringComparison.Ordinal) || line.StartsWith("mgmtwatch train ", StringComparison.Ordinal))
+            var command = string.Join(' ', line.Split(' ').SkipWhile(IsAssignment));
+            if (command.StartsWith("mgmtwatch simulate ", StringComparison.Ordinal) || command.StartsWith("mgmtwatch train ", StringComparison.Ordinal))
             {
                 data.Add(line);
             }
@@ -28,7 +30,9 @@ public class SimulatedFixtureTests
     [MemberData(nameof(Commands))]
     public void FixtureIsRegeneratedByteForByte(string command)
     {
-        var args = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var environment = words.TakeWhile(IsAssignment).Select(w => w.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        var args = words.SkipWhile(IsAssignment).Skip(1).ToArray();
         var outputs = new List<(string Shipped, string Fresh)>();
         var training = args[0] == "train";
         for (var i = 0; i < args.Length - 1; i++)
@@ -52,7 +56,7 @@ public class SimulatedFixtureTests
             }
         }
 
-        var run = CliRunner.Run(args);
+        var run = CliRunner.RunIn(RepoPaths.Root, TimeSpan.FromMinutes(3), environment, args);
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.NotEmpty(outputs);
         foreach (var (shipped, fresh) in outputs)
@@ -64,4 +68,8 @@ public class SimulatedFixtureTests
 
         Assert.Contains(command, File.ReadAllText(Path.Combine(RepoPaths.Pcaps, "README.md")), StringComparison.Ordinal);
     }
+
+    /// <summary>A shell variable assignment such as <c>DOTNET_EnableHWIntrinsic=0</c>.</summary>
+    private static bool IsAssignment(string word) =>
+        word.IndexOf('=', StringComparison.Ordinal) is > 0 and var at && word[..at].All(c => c == '_' || char.IsAsciiLetterOrDigit(c));
 }

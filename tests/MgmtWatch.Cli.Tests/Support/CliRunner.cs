@@ -15,7 +15,11 @@ public static class CliRunner
 
     public static Result Run(params string[] args) => RunIn(RepoPaths.Root, TimeSpan.FromMinutes(3), args);
 
-    public static Result RunIn(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static Result RunIn(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        RunIn(workingDirectory, timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs mgmtwatch with <paramref name="environment"/> added to its environment.</summary>
+    public static Result RunIn(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -33,6 +37,11 @@ public static class CliRunner
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["TERM"] = "dumb";
         psi.Environment["MGMTWATCH_FINGERPRINT_KEY"] = FingerprintKey.Value; // one key per test run, not the user's
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
