@@ -25,7 +25,7 @@ public sealed class EveJsonSink : IEventSink
             return;
         }
 
-        FlowEventWriter.Write(_out.Begin(), flow);
+        FlowEventWriter.Write(_out, flow);
         _out.End();
     }
 

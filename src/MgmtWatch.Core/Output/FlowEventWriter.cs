@@ -24,10 +24,11 @@ public static class FlowEventWriter
     private static readonly JsonEncodedText ModelIdName = JsonEncodedText.Encode("model_id");
 
     /// <summary>Writes one flow event as a complete JSON object.</summary>
-    public static void Write(Utf8JsonWriter w, FlowRecord flow)
+    public static void Write(JsonLinesWriter output, FlowRecord flow)
     {
-        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(flow);
+        var w = output.Begin();
         w.WriteStartObject();
         var header = new EveHeader.Fields
         {
@@ -65,12 +66,12 @@ public static class FlowEventWriter
         w.WriteBoolean(AlertedName, flow.Alerted);
         w.WriteEndObject();
 
-        WriteMgmtwatch(w, flow);
+        WriteMgmtwatch(w, output, flow);
         w.WriteEndObject();
     }
 
     /// <summary>Writes the <c>mgmtwatch</c> object: uid, Zeek state and history, score, analyzer fields.</summary>
-    internal static void WriteMgmtwatch(Utf8JsonWriter w, FlowRecord flow)
+    private static void WriteMgmtwatch(Utf8JsonWriter w, JsonLinesWriter output, FlowRecord flow)
     {
         w.WriteStartObject(MgmtwatchName);
         w.WriteString(UidName, flow.UidUtf8);
@@ -95,10 +96,7 @@ public static class FlowEventWriter
             w.WriteString(ModelIdName, flow.ModelId);
         }
 
-        foreach (var (name, value) in flow.Fields)
-        {
-            w.WriteString(name, value);
-        }
+        output.WriteStringProperties([], flow.Fields);
 
         w.WriteEndObject();
     }

@@ -36,7 +36,6 @@ public sealed class FlowLogSink : IEventSink
     private static readonly JsonEncodedText MgmtwatchInterimName = JsonEncodedText.Encode("mgmtwatch.interim");
 
     private readonly JsonLinesWriter _out;
-    private readonly Dictionary<string, JsonEncodedText> _fieldNames = new(StringComparer.Ordinal);
 
     /// <summary>Writes to <paramref name="path"/> ("-" for standard output).</summary>
     public FlowLogSink(string path, bool append = false) => _out = new JsonLinesWriter(path, append);
@@ -107,31 +106,10 @@ public sealed class FlowLogSink : IEventSink
             w.WriteBoolean(MgmtwatchInterimName, true);
         }
 
-        foreach (var (name, value) in flow.Fields)
-        {
-            w.WriteString(FieldName(name), value);
-        }
+        _out.WriteStringProperties("mgmtwatch."u8, flow.Fields);
 
         w.WriteEndObject();
         _out.End();
-    }
-
-    /// <summary>
-    /// <c>mgmtwatch.</c> and an analyzer field's name, encoded once: names come from the analyzers' code, not
-    /// the wire, so the set is small and fixed (bounded all the same).
-    /// </summary>
-    private JsonEncodedText FieldName(string name)
-    {
-        if (!_fieldNames.TryGetValue(name, out var encoded))
-        {
-            encoded = JsonEncodedText.Encode("mgmtwatch." + name);
-            if (_fieldNames.Count < 1024)
-            {
-                _fieldNames[name] = encoded;
-            }
-        }
-
-        return encoded;
     }
 
     /// <inheritdoc/>
