@@ -68,4 +68,36 @@ public class BeaconScoreTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void MedianAbsoluteDeviationEqualsSortingTheDeviations(int seed)
+    {
+        var random = new Random(seed);
+        for (var length = 1; length <= 24; length++)
+        {
+            for (var round = 0; round < 200; round++)
+            {
+                var values = Enumerable.Range(0, length).Select(_ => random.Next(4) switch
+                {
+                    0 => 0.0,
+                    1 => random.Next(3),
+                    2 => random.NextDouble() * 1e9,
+                    _ => 300 + random.NextDouble(),
+                }).Order().ToArray();
+
+                // The median of the series, and now and then a value beside it, since the merge must not care.
+                var middle = (values[(length - 1) / 2] + values[length / 2]) / 2;
+                var center = random.Next(3) == 0 ? values[random.Next(length)] : middle;
+                var deviations = values.Select(v => Math.Abs(v - center)).Order().ToArray();
+                var position = 0.5 * (length - 1);
+                var lower = (int)Math.Floor(position);
+                var upper = Math.Min(length - 1, lower + 1);
+                var expected = deviations[lower] + ((deviations[upper] - deviations[lower]) * (position - lower));
+                Assert.Equal(expected, BeaconScore.MedianAbsoluteDeviation(values, center));
+            }
+        }
+    }
 }
