@@ -10,6 +10,16 @@ public class BeaconScoreTests
         return BeaconScore.Compute(starts, sizes.ToArray(), new double[starts.Length]);
     }
 
+    /// <summary>Ties, zeros and wide ranges, as gaps and sizes have them.</summary>
+    private static double[] GapsOrSizes(Random random, int length) =>
+        [.. Enumerable.Range(0, length).Select(_ => random.Next(4) switch
+        {
+            0 => 0.0,
+            1 => random.Next(3),
+            2 => random.NextDouble() * 1e9,
+            _ => 300 + random.NextDouble(),
+        })];
+
     [Fact]
     public void ClockworkSeriesScoresOne()
     {
@@ -53,14 +63,7 @@ public class BeaconScoreTests
         {
             for (var round = 0; round < 200; round++)
             {
-                // Ties, zeros and wide ranges, as gaps and sizes have them.
-                var values = Enumerable.Range(0, length).Select(_ => random.Next(4) switch
-                {
-                    0 => 0.0,
-                    1 => random.Next(3),
-                    2 => random.NextDouble() * 1e9,
-                    _ => 300 + random.NextDouble(),
-                }).ToArray();
+                var values = GapsOrSizes(random, length);
                 var expected = values.ToArray();
                 Array.Sort(expected);
                 BeaconScore.Sort(values);
@@ -80,13 +83,7 @@ public class BeaconScoreTests
         {
             for (var round = 0; round < 200; round++)
             {
-                var values = Enumerable.Range(0, length).Select(_ => random.Next(4) switch
-                {
-                    0 => 0.0,
-                    1 => random.Next(3),
-                    2 => random.NextDouble() * 1e9,
-                    _ => 300 + random.NextDouble(),
-                }).Order().ToArray();
+                var values = GapsOrSizes(random, length).Order().ToArray();
 
                 // The median of the series, and now and then a value beside it, since the merge must not care.
                 var middle = (values[(length - 1) / 2] + values[length / 2]) / 2;
