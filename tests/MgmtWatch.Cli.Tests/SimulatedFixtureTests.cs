@@ -16,8 +16,7 @@ public class SimulatedFixtureTests
         var data = new TheoryData<string>();
         foreach (var line in File.ReadLines(Path.Combine(RepoPaths.Pcaps, "tools", "simulate-fixtures.sh")))
         {
-            var command = string.Join(' ', line.Split(' ').SkipWhile(IsAssignment));
-            if (command.StartsWith("mgmtwatch simulate ", StringComparison.Ordinal) || command.StartsWith("mgmtwatch train ", StringComparison.Ordinal))
+            if (Parse(line).Args is ["mgmtwatch", "simulate" or "train", ..])
             {
                 data.Add(line);
             }
@@ -30,9 +29,8 @@ public class SimulatedFixtureTests
     [MemberData(nameof(Commands))]
     public void FixtureIsRegeneratedByteForByte(string command)
     {
-        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var environment = words.TakeWhile(IsAssignment).Select(w => w.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        var args = words.SkipWhile(IsAssignment).Skip(1).ToArray();
+        var (environment, words) = Parse(command);
+        var args = words[1..];
         var outputs = new List<(string Shipped, string Fresh)>();
         var training = args[0] == "train";
         for (var i = 0; i < args.Length - 1; i++)
@@ -67,6 +65,14 @@ public class SimulatedFixtureTests
         }
 
         Assert.Contains(command, File.ReadAllText(Path.Combine(RepoPaths.Pcaps, "README.md")), StringComparison.Ordinal);
+    }
+
+    /// <summary>A script line's leading environment assignments, and the command's words after them.</summary>
+    private static (Dictionary<string, string> Environment, string[] Args) Parse(string line)
+    {
+        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var environment = words.TakeWhile(IsAssignment).Select(w => w.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        return (environment, [.. words.SkipWhile(IsAssignment)]);
     }
 
     /// <summary>A shell variable assignment such as <c>DOTNET_EnableHWIntrinsic=0</c>.</summary>

@@ -138,9 +138,7 @@ public static class BeaconScore
     internal static double MedianAbsoluteDeviation(ReadOnlySpan<double> sorted, double median)
     {
         var n = sorted.Length;
-        var position = 0.5 * (n - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(n - 1, lower + 1);
+        var (lower, upper, fraction) = QuantilePosition(n, 0.5);
         var right = 0;
         while (right < n && sorted[right] < median)
         {
@@ -152,33 +150,40 @@ public static class BeaconScore
         double atUpper = 0;
         for (var k = 0; k <= upper; k++)
         {
-            double deviation;
-            if (right >= n || (left >= 0 && Math.Abs(sorted[left] - median) <= Math.Abs(sorted[right] - median)))
+            var fromLeft = left >= 0 ? Math.Abs(sorted[left] - median) : double.PositiveInfinity;
+            var fromRight = right < n ? Math.Abs(sorted[right] - median) : double.PositiveInfinity;
+            if (fromLeft <= fromRight)
             {
-                deviation = Math.Abs(sorted[left--] - median);
+                atUpper = fromLeft;
+                left--;
             }
             else
             {
-                deviation = Math.Abs(sorted[right++] - median);
+                atUpper = fromRight;
+                right++;
             }
 
             if (k == lower)
             {
-                atLower = deviation;
+                atLower = atUpper;
             }
-
-            atUpper = deviation;
         }
 
-        return atLower + ((atUpper - atLower) * (position - lower));
+        return atLower + ((atUpper - atLower) * fraction);
     }
 
-    private static double Quantile(ReadOnlySpan<double> sorted, double q)
+    /// <summary>The <paramref name="q"/> quantile of ascending values, interpolated between the two nearest ranks.</summary>
+    internal static double Quantile(ReadOnlySpan<double> sorted, double q)
     {
-        var position = q * (sorted.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(sorted.Length - 1, lower + 1);
-        var fraction = position - lower;
+        var (lower, upper, fraction) = QuantilePosition(sorted.Length, q);
         return sorted[lower] + ((sorted[upper] - sorted[lower]) * fraction);
+    }
+
+    /// <summary>The ranks either side of quantile <paramref name="q"/> among <paramref name="n"/> values, and how far between them it lies.</summary>
+    private static (int Lower, int Upper, double Fraction) QuantilePosition(int n, double q)
+    {
+        var position = q * (n - 1);
+        var lower = (int)Math.Floor(position);
+        return (lower, Math.Min(n - 1, lower + 1), position - lower);
     }
 }
