@@ -1,15 +1,14 @@
-using System.Text.Json;
-
 namespace MgmtWatch.Core.Output;
 
 /// <summary>Writes EVE <c>alert</c> events (Suricata output-json-alert.c layout plus a <c>mgmtwatch</c> object).</summary>
 public static class AlertEventWriter
 {
     /// <summary>Writes one alert event as a complete JSON object.</summary>
-    public static void Write(Utf8JsonWriter w, AlertEvent a)
+    public static void Write(JsonLinesWriter output, AlertEvent a)
     {
-        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(a);
+        var w = output.Begin();
         w.WriteStartObject();
         Span<byte> community = stackalloc byte[64];
         var communityLength = a.CommunityId is null ? 0 : System.Text.Encoding.ASCII.GetBytes(a.CommunityId, community);
@@ -33,7 +32,7 @@ public static class AlertEventWriter
             CommunityId = community[..communityLength],
             AppProto = a.AppProto,
         };
-        EveHeader.Write(w, header);
+        EveHeader.Write(output, header);
 
         w.WriteStartObject("alert");
         w.WriteString("action", "allowed");

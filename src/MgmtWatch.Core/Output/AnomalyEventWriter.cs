@@ -1,15 +1,14 @@
-using System.Text.Json;
-
 namespace MgmtWatch.Core.Output;
 
 /// <summary>Writes EVE <c>anomaly</c> events (Suricata output-json-anomaly.c layout).</summary>
 public static class AnomalyEventWriter
 {
     /// <summary>Writes one anomaly event as a complete JSON object.</summary>
-    public static void Write(Utf8JsonWriter w, AnomalyEvent e)
+    public static void Write(JsonLinesWriter output, AnomalyEvent e)
     {
-        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(e);
+        var w = output.Begin();
         w.WriteStartObject();
         var header = new EveHeader.Fields
         {
@@ -30,7 +29,7 @@ public static class AnomalyEventWriter
             FromPacket = true,
             AppProto = e.AppProto,
         };
-        EveHeader.Write(w, header);
+        EveHeader.Write(output, header);
         w.WriteStartObject("anomaly");
         w.WriteString("type", e.Type);
         w.WriteString("event", e.Event);

@@ -11,82 +11,72 @@ namespace MgmtWatch.Core.Output;
 internal static class EveHeader
 {
     internal static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode("timestamp");
-    internal static readonly JsonEncodedText FlowIdName = JsonEncodedText.Encode("flow_id");
-    internal static readonly JsonEncodedText InIface = JsonEncodedText.Encode("in_iface");
-    internal static readonly JsonEncodedText PcapCnt = JsonEncodedText.Encode("pcap_cnt");
-    internal static readonly JsonEncodedText PcapFilename = JsonEncodedText.Encode("pcap_filename");
-    internal static readonly JsonEncodedText EventType = JsonEncodedText.Encode("event_type");
-    internal static readonly JsonEncodedText SrcIp = JsonEncodedText.Encode("src_ip");
-    internal static readonly JsonEncodedText SrcPort = JsonEncodedText.Encode("src_port");
-    internal static readonly JsonEncodedText DestIp = JsonEncodedText.Encode("dest_ip");
-    internal static readonly JsonEncodedText DestPort = JsonEncodedText.Encode("dest_port");
-    internal static readonly JsonEncodedText Proto = JsonEncodedText.Encode("proto");
-    internal static readonly JsonEncodedText IpV = JsonEncodedText.Encode("ip_v");
-    internal static readonly JsonEncodedText PktSrc = JsonEncodedText.Encode("pkt_src");
-    internal static readonly JsonEncodedText CommunityIdName = JsonEncodedText.Encode("community_id");
-    internal static readonly JsonEncodedText AppProto = JsonEncodedText.Encode("app_proto");
 
-    /// <summary>Writes the header fields (the caller has written <c>WriteStartObject</c>).</summary>
-    public static void Write(Utf8JsonWriter w, in Fields f)
+    /// <summary>
+    /// Writes the header fields (the caller has written <c>WriteStartObject</c>): the timestamp through
+    /// the writer, the rest appended raw (see <see cref="JsonLinesWriter.AppendNumber(ReadOnlySpan{byte}, long)"/>).
+    /// </summary>
+    public static void Write(JsonLinesWriter output, in Fields f)
     {
-        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(output);
+        var w = output.Begin();
         Span<byte> buffer = stackalloc byte[64];
         w.WritePropertyName(Timestamp);
         w.WriteStringValue(buffer[..PacketTime.WriteEve(f.Time, buffer)]);
         if (f.FlowId is { } flowId)
         {
-            w.WriteNumber(FlowIdName, flowId);
+            output.AppendNumber("flow_id"u8, flowId);
         }
 
         if (f.Interface is not null)
         {
-            w.WriteString(InIface, f.Interface);
+            output.AppendString("in_iface"u8, f.Interface);
         }
         else
         {
             if (f.PacketNumber is { } cnt)
             {
-                w.WriteNumber(PcapCnt, cnt);
+                output.AppendNumber("pcap_cnt"u8, cnt);
             }
 
             if (f.PcapFilename is not null)
             {
-                w.WriteString(PcapFilename, f.PcapFilename);
+                output.AppendString("pcap_filename"u8, f.PcapFilename);
             }
         }
 
-        w.WriteString(EventType, f.EventType);
+        output.AppendString("event_type"u8, f.EventType);
         if (f.HasAddresses)
         {
-            w.WriteString(SrcIp, buffer[..f.Source.FormatUtf8(buffer)]);
+            output.AppendString("src_ip"u8, buffer[..f.Source.FormatUtf8(buffer)]);
             if (f.HasPorts)
             {
-                w.WriteNumber(SrcPort, f.SourcePort);
+                output.AppendNumber("src_port"u8, f.SourcePort);
             }
 
-            w.WriteString(DestIp, buffer[..f.Destination.FormatUtf8(buffer)]);
+            output.AppendString("dest_ip"u8, buffer[..f.Destination.FormatUtf8(buffer)]);
             if (f.HasPorts)
             {
-                w.WriteNumber(DestPort, f.DestinationPort);
+                output.AppendNumber("dest_port"u8, f.DestinationPort);
             }
 
-            w.WriteString(Proto, IpProtocol.EveName(f.Protocol));
-            w.WriteNumber(IpV, f.IpVersion);
+            output.AppendString("proto"u8, IpProtocol.EveName(f.Protocol));
+            output.AppendNumber("ip_v"u8, f.IpVersion);
         }
 
         if (f.FromPacket)
         {
-            w.WriteString(PktSrc, f.Interface is null ? "wire/pcap" : "wire/live");
+            output.AppendString("pkt_src"u8, f.Interface is null ? "wire/pcap"u8 : "wire/live"u8);
         }
 
         if (!f.CommunityId.IsEmpty)
         {
-            w.WriteString(CommunityIdName, f.CommunityId);
+            output.AppendString("community_id"u8, f.CommunityId);
         }
 
         if (f.AppProto is not null)
         {
-            w.WriteString(AppProto, f.AppProto);
+            output.AppendString("app_proto"u8, f.AppProto);
         }
     }
 

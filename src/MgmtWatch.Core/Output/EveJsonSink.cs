@@ -32,14 +32,14 @@ public sealed class EveJsonSink : IEventSink
     /// <inheritdoc/>
     public void Emit(AnomalyEvent anomaly)
     {
-        AnomalyEventWriter.Write(_out.Begin(), anomaly);
+        AnomalyEventWriter.Write(_out, anomaly);
         _out.End();
     }
 
     /// <inheritdoc/>
     public void Emit(AlertEvent alert)
     {
-        AlertEventWriter.Write(_out.Begin(), alert);
+        AlertEventWriter.Write(_out, alert);
         _out.End();
     }
 

@@ -6,22 +6,8 @@ namespace MgmtWatch.Core.Output;
 /// <summary>Writes EVE <c>flow</c> events (Suricata output-json-flow.c layout).</summary>
 public static class FlowEventWriter
 {
-    private static readonly JsonEncodedText FlowName = JsonEncodedText.Encode("flow");
-    private static readonly JsonEncodedText PktsToserverName = JsonEncodedText.Encode("pkts_toserver");
-    private static readonly JsonEncodedText PktsToclientName = JsonEncodedText.Encode("pkts_toclient");
-    private static readonly JsonEncodedText BytesToserverName = JsonEncodedText.Encode("bytes_toserver");
-    private static readonly JsonEncodedText BytesToclientName = JsonEncodedText.Encode("bytes_toclient");
-    private static readonly JsonEncodedText StartName = JsonEncodedText.Encode("start");
-    private static readonly JsonEncodedText EndName = JsonEncodedText.Encode("end");
-    private static readonly JsonEncodedText AgeName = JsonEncodedText.Encode("age");
-    private static readonly JsonEncodedText StateName = JsonEncodedText.Encode("state");
-    private static readonly JsonEncodedText ReasonName = JsonEncodedText.Encode("reason");
-    private static readonly JsonEncodedText AlertedName = JsonEncodedText.Encode("alerted");
     private static readonly JsonEncodedText MgmtwatchName = JsonEncodedText.Encode("mgmtwatch");
     private static readonly JsonEncodedText UidName = JsonEncodedText.Encode("uid");
-    private static readonly JsonEncodedText ConnStateName = JsonEncodedText.Encode("conn_state");
-    private static readonly JsonEncodedText HistoryName = JsonEncodedText.Encode("history");
-    private static readonly JsonEncodedText ModelIdName = JsonEncodedText.Encode("model_id");
 
     /// <summary>Writes one flow event as a complete JSON object.</summary>
     public static void Write(JsonLinesWriter output, FlowRecord flow)
@@ -48,23 +34,22 @@ public static class FlowEventWriter
             CommunityId = flow.CommunityIdUtf8,
             AppProto = flow.Service,
         };
-        EveHeader.Write(w, header);
+        EveHeader.Write(output, header);
 
+        // Counters, times and constants only: nothing in it needs escaping, so it is appended whole.
         Span<byte> buffer = stackalloc byte[64];
-        w.WriteStartObject(FlowName);
-        w.WriteNumber(PktsToserverName, flow.OrigPackets);
-        w.WriteNumber(PktsToclientName, flow.RespPackets);
-        w.WriteNumber(BytesToserverName, flow.OrigIpBytes);
-        w.WriteNumber(BytesToclientName, flow.RespIpBytes);
-        w.WritePropertyName(StartName);
-        w.WriteStringValue(buffer[..PacketTime.WriteEve(flow.Start, buffer)]);
-        w.WritePropertyName(EndName);
-        w.WriteStringValue(buffer[..PacketTime.WriteEve(flow.End, buffer)]);
-        w.WriteNumber(AgeName, (flow.End - flow.Start) / 1_000_000_000);
-        w.WriteString(StateName, flow.EveState);
-        w.WriteString(ReasonName, flow.EveReason);
-        w.WriteBoolean(AlertedName, flow.Alerted);
-        w.WriteEndObject();
+        output.AppendObjectStart("flow"u8);
+        output.AppendNumber("pkts_toserver"u8, flow.OrigPackets);
+        output.AppendNumber("pkts_toclient"u8, flow.RespPackets);
+        output.AppendNumber("bytes_toserver"u8, flow.OrigIpBytes);
+        output.AppendNumber("bytes_toclient"u8, flow.RespIpBytes);
+        output.AppendString("start"u8, buffer[..PacketTime.WriteEve(flow.Start, buffer)]);
+        output.AppendString("end"u8, buffer[..PacketTime.WriteEve(flow.End, buffer)]);
+        output.AppendNumber("age"u8, (flow.End - flow.Start) / 1_000_000_000);
+        output.AppendString("state"u8, flow.EveState);
+        output.AppendString("reason"u8, flow.EveReason);
+        output.AppendBoolean("alerted"u8, flow.Alerted);
+        output.AppendObjectEnd();
 
         WriteMgmtwatch(w, output, flow);
         w.WriteEndObject();
@@ -73,27 +58,29 @@ public static class FlowEventWriter
     /// <summary>Writes the <c>mgmtwatch</c> object: uid, Zeek state and history, score, analyzer fields.</summary>
     private static void WriteMgmtwatch(Utf8JsonWriter w, JsonLinesWriter output, FlowRecord flow)
     {
+        // The writer opens it (analyzer fields that need escaping go through the writer, which must know
+        // the object) and writes its first property; the rest is appended.
         w.WriteStartObject(MgmtwatchName);
         w.WriteString(UidName, flow.UidUtf8);
-        w.WriteString(ConnStateName, flow.ConnState);
+        output.AppendString("conn_state"u8, flow.ConnState);
         if (flow.HistoryUtf8.Length > 0)
         {
-            w.WriteString(HistoryName, flow.HistoryUtf8);
+            output.AppendString("history"u8, flow.HistoryUtf8);
         }
 
         if (flow.Score is { } score)
         {
-            ScoreNumber.Write(w, ScoreNumber.ScoreName, score);
+            ScoreNumber.Append(output, "score"u8, score);
         }
 
         if (flow.Threshold is { } threshold)
         {
-            ScoreNumber.Write(w, ScoreNumber.ThresholdName, threshold);
+            ScoreNumber.Append(output, "threshold"u8, threshold);
         }
 
         if (flow.ModelId is not null)
         {
-            w.WriteString(ModelIdName, flow.ModelId);
+            output.AppendString("model_id"u8, flow.ModelId);
         }
 
         output.WriteStringProperties([], flow.Fields);

@@ -10,30 +10,6 @@ namespace MgmtWatch.Core.Output;
 public sealed class FlowLogSink : IEventSink
 {
     private static readonly JsonEncodedText Ts = JsonEncodedText.Encode("ts");
-    private static readonly JsonEncodedText UidName = JsonEncodedText.Encode("uid");
-    private static readonly JsonEncodedText OrigH = JsonEncodedText.Encode("id.orig_h");
-    private static readonly JsonEncodedText OrigP = JsonEncodedText.Encode("id.orig_p");
-    private static readonly JsonEncodedText RespH = JsonEncodedText.Encode("id.resp_h");
-    private static readonly JsonEncodedText RespP = JsonEncodedText.Encode("id.resp_p");
-    private static readonly JsonEncodedText ProtoName = JsonEncodedText.Encode("proto");
-    private static readonly JsonEncodedText ServiceName = JsonEncodedText.Encode("service");
-    private static readonly JsonEncodedText DurationName = JsonEncodedText.Encode("duration");
-    private static readonly JsonEncodedText OrigBytesName = JsonEncodedText.Encode("orig_bytes");
-    private static readonly JsonEncodedText RespBytesName = JsonEncodedText.Encode("resp_bytes");
-    private static readonly JsonEncodedText ConnStateName = JsonEncodedText.Encode("conn_state");
-    private static readonly JsonEncodedText MissedBytesName = JsonEncodedText.Encode("missed_bytes");
-    private static readonly JsonEncodedText HistoryName = JsonEncodedText.Encode("history");
-    private static readonly JsonEncodedText OrigPktsName = JsonEncodedText.Encode("orig_pkts");
-    private static readonly JsonEncodedText OrigIpBytesName = JsonEncodedText.Encode("orig_ip_bytes");
-    private static readonly JsonEncodedText RespPktsName = JsonEncodedText.Encode("resp_pkts");
-    private static readonly JsonEncodedText RespIpBytesName = JsonEncodedText.Encode("resp_ip_bytes");
-    private static readonly JsonEncodedText IpProtoName = JsonEncodedText.Encode("ip_proto");
-    private static readonly JsonEncodedText CommunityIdName = JsonEncodedText.Encode("community_id");
-    private static readonly JsonEncodedText MgmtwatchFlowIdName = JsonEncodedText.Encode("mgmtwatch.flow_id");
-    private static readonly JsonEncodedText MgmtwatchScoreName = JsonEncodedText.Encode("mgmtwatch.score");
-    private static readonly JsonEncodedText MgmtwatchModelIdName = JsonEncodedText.Encode("mgmtwatch.model_id");
-    private static readonly JsonEncodedText MgmtwatchAlertedName = JsonEncodedText.Encode("mgmtwatch.alerted");
-    private static readonly JsonEncodedText MgmtwatchInterimName = JsonEncodedText.Encode("mgmtwatch.interim");
 
     private readonly JsonLinesWriter _out;
 
@@ -52,58 +28,59 @@ public sealed class FlowLogSink : IEventSink
         ArgumentNullException.ThrowIfNull(flow);
         var w = _out.Begin();
         Span<byte> buffer = stackalloc byte[64];
+
+        // The writer starts the record with its first column; the rest is appended (see JsonLinesWriter).
         w.WriteStartObject();
         w.WritePropertyName(Ts);
         w.WriteRawValue(buffer[..PacketTime.WriteSeconds(flow.Start, buffer)], skipInputValidation: true);
-        w.WriteString(UidName, flow.UidUtf8);
-        w.WriteString(OrigH, buffer[..flow.OrigHost.FormatUtf8(buffer)]);
-        w.WriteNumber(OrigP, flow.OrigPort);
-        w.WriteString(RespH, buffer[..flow.RespHost.FormatUtf8(buffer)]);
-        w.WriteNumber(RespP, flow.RespPort);
-        w.WriteString(ProtoName, IpProtocol.ZeekName(flow.Protocol));
+        _out.AppendString("uid"u8, flow.UidUtf8);
+        _out.AppendString("id.orig_h"u8, buffer[..flow.OrigHost.FormatUtf8(buffer)]);
+        _out.AppendNumber("id.orig_p"u8, flow.OrigPort);
+        _out.AppendString("id.resp_h"u8, buffer[..flow.RespHost.FormatUtf8(buffer)]);
+        _out.AppendNumber("id.resp_p"u8, flow.RespPort);
+        _out.AppendString("proto"u8, IpProtocol.ZeekName(flow.Protocol));
         if (flow.Service is not null)
         {
-            w.WriteString(ServiceName, flow.Service);
+            _out.AppendString("service"u8, flow.Service);
         }
 
         // Zeek sets duration and the byte counts only for flows that lasted (conn/main.zeek set_conn).
         var duration = flow.End - flow.Start;
         if (duration > 0)
         {
-            w.WritePropertyName(DurationName);
-            w.WriteRawValue(buffer[..PacketTime.WriteSeconds(duration, buffer)], skipInputValidation: true);
-            w.WriteNumber(OrigBytesName, flow.OrigBytes);
-            w.WriteNumber(RespBytesName, flow.RespBytes);
+            _out.AppendRawValue("duration"u8, buffer[..PacketTime.WriteSeconds(duration, buffer)]);
+            _out.AppendNumber("orig_bytes"u8, flow.OrigBytes);
+            _out.AppendNumber("resp_bytes"u8, flow.RespBytes);
         }
 
-        w.WriteString(ConnStateName, flow.ConnState);
-        w.WriteNumber(MissedBytesName, flow.MissedBytes);
+        _out.AppendString("conn_state"u8, flow.ConnState);
+        _out.AppendNumber("missed_bytes"u8, flow.MissedBytes);
         if (flow.HistoryUtf8.Length > 0)
         {
-            w.WriteString(HistoryName, flow.HistoryUtf8);
+            _out.AppendString("history"u8, flow.HistoryUtf8);
         }
 
-        w.WriteNumber(OrigPktsName, flow.OrigPackets);
-        w.WriteNumber(OrigIpBytesName, flow.OrigIpBytes);
-        w.WriteNumber(RespPktsName, flow.RespPackets);
-        w.WriteNumber(RespIpBytesName, flow.RespIpBytes);
-        w.WriteNumber(IpProtoName, flow.Protocol);
-        w.WriteString(CommunityIdName, flow.CommunityIdUtf8);
-        w.WriteNumber(MgmtwatchFlowIdName, flow.FlowId);
+        _out.AppendNumber("orig_pkts"u8, flow.OrigPackets);
+        _out.AppendNumber("orig_ip_bytes"u8, flow.OrigIpBytes);
+        _out.AppendNumber("resp_pkts"u8, flow.RespPackets);
+        _out.AppendNumber("resp_ip_bytes"u8, flow.RespIpBytes);
+        _out.AppendNumber("ip_proto"u8, flow.Protocol);
+        _out.AppendString("community_id"u8, flow.CommunityIdUtf8);
+        _out.AppendNumber("mgmtwatch.flow_id"u8, flow.FlowId);
         if (flow.Score is { } score)
         {
-            ScoreNumber.Write(w, MgmtwatchScoreName, score);
+            ScoreNumber.Append(_out, "mgmtwatch.score"u8, score);
         }
 
         if (flow.ModelId is not null)
         {
-            w.WriteString(MgmtwatchModelIdName, flow.ModelId);
+            _out.AppendString("mgmtwatch.model_id"u8, flow.ModelId);
         }
 
-        w.WriteBoolean(MgmtwatchAlertedName, flow.Alerted);
+        _out.AppendBoolean("mgmtwatch.alerted"u8, flow.Alerted);
         if (flow.Reason == Flows.FlowEndReason.Interim)
         {
-            w.WriteBoolean(MgmtwatchInterimName, true);
+            _out.AppendBoolean("mgmtwatch.interim"u8, true);
         }
 
         _out.WriteStringProperties("mgmtwatch."u8, flow.Fields);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -24,6 +25,9 @@ public sealed class JsonLinesWriter : IDisposable
     private readonly bool _ownsStream;
     private Stream _stream;
     private bool _brokenLine;
+    private int _propertyLength;
+    private bool _inRawObject;
+    private bool _rawObjectEmpty;
 
     /// <summary>Writes to <paramref name="path"/>, or to standard output when it is "-".</summary>
     public JsonLinesWriter(string path, bool append = false)
@@ -66,45 +70,162 @@ public sealed class JsonLinesWriter : IDisposable
     /// <summary>Starts a record: the returned writer is positioned for <c>WriteStartObject</c>.</summary>
     public Utf8JsonWriter Begin() => _json;
 
+    // ---- Raw appends ----
+    //
+    // Utf8JsonWriter validates, tracks state and (for strings) transcodes and escapes on every call; for
+    // the flow records, written twice per flow with some sixty properties, that cost more than building the
+    // record. The Append methods copy a property straight into the line instead: `,"name":value`. They are
+    // valid only where the writer has written a property (or value) of the object it is in, so the comma is
+    // right, and the writer takes up after them as if it had written them (its last token was a value).
+    // Names are the callers' ASCII constants. Strings are checked: one that the encoder would change goes
+    // through the writer itself, so the bytes are always exactly the writer's.
+
+    /// <summary>Appends <c>,"name":value</c>.</summary>
+    public void AppendNumber(ReadOnlySpan<byte> name, long value)
+    {
+        var span = StartProperty(name, 20);
+        Utf8Formatter.TryFormat(value, span, out var length);
+        EndProperty(length);
+    }
+
+    /// <inheritdoc cref="AppendNumber(ReadOnlySpan{byte}, long)"/>
+    public void AppendNumber(ReadOnlySpan<byte> name, ulong value)
+    {
+        var span = StartProperty(name, 20);
+        Utf8Formatter.TryFormat(value, span, out var length);
+        EndProperty(length);
+    }
+
+    /// <summary>Appends <c>,"name":true</c> or <c>false</c>.</summary>
+    public void AppendBoolean(ReadOnlySpan<byte> name, bool value) => AppendRawValue(name, value ? "true"u8 : "false"u8);
+
+    /// <summary>Appends <c>,"name":json</c>, where <paramref name="json"/> is a complete JSON value (a number the caller formatted).</summary>
+    public void AppendRawValue(ReadOnlySpan<byte> name, ReadOnlySpan<byte> json)
+    {
+        var span = StartProperty(name, json.Length);
+        json.CopyTo(span);
+        EndProperty(json.Length);
+    }
+
+    /// <summary>Appends <c>,"name":"value"</c> for UTF-8 <paramref name="value"/>, escaped exactly as the writer would.</summary>
+    public void AppendString(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        var span = StartProperty(name, value.Length + 2);
+        if (IsPlain(value))
+        {
+            span[0] = (byte)'"';
+            value.CopyTo(span[1..]);
+            span[value.Length + 1] = (byte)'"';
+            EndProperty(value.Length + 2);
+            return;
+        }
+
+        WriterFallback().WriteString(name, value);
+    }
+
+    /// <summary>Appends <c>,"name":"value"</c>, escaped exactly as the writer would.</summary>
+    public void AppendString(ReadOnlySpan<byte> name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!TryAppendPlain(name, [], value))
+        {
+            WriterFallback().WriteString(name, value);
+        }
+    }
+
+    /// <summary>
+    /// Appends <c>,"name":{</c>: a nested object written with Append calls and closed by
+    /// <see cref="AppendObjectEnd"/>. The writer does not know of it, so only values that never need
+    /// escaping (numbers, booleans, the callers' constants and formatted times) may go in it.
+    /// </summary>
+    public void AppendObjectStart(ReadOnlySpan<byte> name)
+    {
+        var span = StartProperty(name, 1);
+        span[0] = (byte)'{';
+        EndProperty(1);
+        _rawObjectEmpty = true;
+        _inRawObject = true;
+    }
+
+    /// <summary>Closes the object <see cref="AppendObjectStart"/> opened.</summary>
+    public void AppendObjectEnd()
+    {
+        _buffer.GetSpan(1)[0] = (byte)'}';
+        _buffer.Advance(1);
+        _inRawObject = false;
+        _rawObjectEmpty = false;
+    }
+
     /// <summary>
     /// Appends <paramref name="fields"/> as string properties, each name after <paramref name="namePrefix"/>
-    /// (UTF-8), to the object the writer is in, which must already hold a property. The bytes are exactly
-    /// what <c>WriteString(prefix + name, value)</c> writes; a field whose name and value are printable ASCII
-    /// that the encoder leaves alone (nearly every analyzer field) is copied straight into the line instead
-    /// of going through the writer's per-call validation, transcoding and escaping, which cost more than all
-    /// the rest of the EVE flow event and the flow log record together. Any other field goes through the
-    /// writer itself.
+    /// (UTF-8), exactly as <c>WriteString(prefix + name, value)</c> would; see the raw appends above.
     /// </summary>
     public void WriteStringProperties(ReadOnlySpan<byte> namePrefix, List<KeyValuePair<string, string>> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        if (fields.Count == 0)
-        {
-            return;
-        }
-
-        // What the writer holds goes to the buffer first; it takes up again after these bytes, and as the
-        // last thing it wrote was a value inside the object, its next token (the object's end, or a comma and
-        // another property) is still right.
-        _json.Flush();
         foreach (var (name, value) in fields)
         {
             if (!TryAppendPlain(namePrefix, name, value))
             {
-                _json.WriteString(System.Text.Encoding.UTF8.GetString(namePrefix) + name, value);
-                _json.Flush();
+                WriterFallback().WriteString(System.Text.Encoding.UTF8.GetString(namePrefix) + name, value);
             }
         }
     }
 
-    /// <summary>Appends <c>,"prefix+name":"value"</c> when neither needs escaping; otherwise appends nothing.</summary>
-    private bool TryAppendPlain(ReadOnlySpan<byte> namePrefix, string name, string value)
+    /// <summary>
+    /// Starts <c>,"name":</c> in the buffer (the comma left out as an object's first property) and returns
+    /// room for <paramref name="valueLength"/> bytes after it; <see cref="EndProperty"/> commits them.
+    /// </summary>
+    private Span<byte> StartProperty(ReadOnlySpan<byte> name, int valueLength)
     {
+        // What the writer holds goes to the buffer first, so these bytes follow it.
+        _json.Flush();
+        var line = _buffer.GetSpan(name.Length + 4 + valueLength);
+        var at = 0;
+        if (!_rawObjectEmpty)
+        {
+            line[at++] = (byte)',';
+        }
+
+        line[at++] = (byte)'"';
+        name.CopyTo(line[at..]);
+        at += name.Length;
+        line[at++] = (byte)'"';
+        line[at++] = (byte)':';
+        _propertyLength = at;
+        return line[at..];
+    }
+
+    private void EndProperty(int valueLength)
+    {
+        _buffer.Advance(_propertyLength + valueLength);
+        _rawObjectEmpty = false;
+    }
+
+    /// <summary>The writer, for a value only it can write; never inside an object it does not know of.</summary>
+    private Utf8JsonWriter WriterFallback() => _inRawObject
+        ? throw new InvalidOperationException("a value that needs escaping inside an appended object")
+        : _json;
+
+    /// <summary>Appends <c>,"prefix+name":"value"</c> when neither needs escaping; otherwise appends nothing.</summary>
+    private bool TryAppendPlain(ReadOnlySpan<byte> namePrefix, ReadOnlySpan<char> name, string value)
+    {
+        _json.Flush();
         var length = 2 + namePrefix.Length + name.Length + 3 + value.Length + 1;
         var line = _buffer.GetSpan(length);
-        ",\""u8.CopyTo(line);
-        namePrefix.CopyTo(line[2..]);
-        var at = 2 + namePrefix.Length;
+        var at = 0;
+        if (!_rawObjectEmpty)
+        {
+            line[at++] = (byte)',';
+        }
+        else
+        {
+            length--;
+        }
+
+        line[at++] = (byte)'"';
+        namePrefix.CopyTo(line[at..]);
+        at += namePrefix.Length;
         if (!TryCopyPlain(name, line.Slice(at, name.Length)))
         {
             return false;
@@ -120,12 +241,46 @@ public sealed class JsonLinesWriter : IDisposable
 
         line[at + value.Length] = (byte)'"';
         _buffer.Advance(length);
+        _rawObjectEmpty = false;
         return true;
     }
 
-    private static bool TryCopyPlain(string text, Span<byte> destination) =>
-        System.Text.Ascii.FromUtf16(text, destination, out _) == OperationStatus.Done &&
-        Encoder.FindFirstCharacterToEncodeUtf8(destination) < 0;
+    /// <summary>
+    /// Copies <paramref name="text"/> as ASCII when every character is printable ASCII other than the two
+    /// the encoder escapes (quote and backslash); false (with <paramref name="destination"/> partly
+    /// written) otherwise. One pass: the fields are short, and vectorised searches cost more in set-up.
+    /// </summary>
+    private static bool TryCopyPlain(ReadOnlySpan<char> text, Span<byte> destination)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!IsPlain(c))
+            {
+                return false;
+            }
+
+            destination[i] = (byte)c;
+        }
+
+        return true;
+    }
+
+    private static bool IsPlain(ReadOnlySpan<byte> text)
+    {
+        foreach (var b in text)
+        {
+            if (!IsPlain(b))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Printable ASCII (0x20 to 0x7E) other than '"' and '\': what the relaxed encoder leaves alone.</summary>
+    private static bool IsPlain(uint c) => c - 0x20 < 0x5F && c != '"' && c != '\\';
 
     /// <summary>Ends the record started with <see cref="Begin"/>.</summary>
     public void End()

@@ -33,6 +33,19 @@ internal static class ScoreNumber
         writer.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
+    /// <summary>Appends the property raw (see <see cref="JsonLinesWriter.AppendRawValue"/>).</summary>
+    public static void Append(JsonLinesWriter output, ReadOnlySpan<byte> name, double value)
+    {
+        if (!(value >= 0 && value < 1e12))
+        {
+            output.Begin().WriteNumber(name, Math.Round(value, 6));
+            return;
+        }
+
+        Span<byte> text = stackalloc byte[32];
+        output.AppendRawValue(name, text[..Format(value, text)]);
+    }
+
     /// <summary>Formats <paramref name="value"/> (0 ≤ value &lt; 10¹²) into <paramref name="text"/>; returns the length.</summary>
     internal static int Format(double value, Span<byte> text)
     {

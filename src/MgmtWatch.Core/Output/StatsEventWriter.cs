@@ -14,7 +14,7 @@ public static class StatsEventWriter
         Span<byte> buffer = stackalloc byte[64];
         w.WritePropertyName(EveHeader.Timestamp);
         w.WriteStringValue(buffer[..PacketTime.WriteEve(s.Timestamp, buffer)]);
-        w.WriteString(EveHeader.EventType, "stats");
+        w.WriteString("event_type"u8, "stats"u8);
         w.WriteStartObject("stats");
         w.WriteNumber("uptime", s.Uptime);
         w.WriteStartObject("capture");

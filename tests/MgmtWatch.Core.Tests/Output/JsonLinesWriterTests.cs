@@ -84,4 +84,90 @@ public class JsonLinesWriterTests
 
         Assert.Equal("{\"uid\":\"C1\"}\n", Encoding.UTF8.GetString(actual.ToArray()));
     }
+
+    [Fact]
+    public void AppendedPropertiesAreTheBytesTheJsonWriterWouldWrite()
+    {
+        // Every ASCII character inside a value, then the texts above, as strings and as UTF-8.
+        var values = Enumerable.Range(0, 128).Select(c => $"a{(char)c}b").Concat(Texts).ToList();
+        var numbers = new[] { 0L, 1, -1, 623, long.MaxValue, long.MinValue };
+
+        var expected = new MemoryStream();
+        using (var w = new Utf8JsonWriter(expected, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("first", 1);
+            foreach (var value in values)
+            {
+                w.WriteString("s", value);
+                w.WriteString("u8", Encoding.UTF8.GetBytes(value));
+            }
+
+            foreach (var n in numbers)
+            {
+                w.WriteNumber("n", n);
+            }
+
+            w.WriteNumber("max", ulong.MaxValue);
+            w.WriteBoolean("yes", true);
+            w.WriteBoolean("no", false);
+            w.WritePropertyName("raw");
+            w.WriteRawValue("1.5");
+            w.WriteStartObject("nested");
+            w.WriteNumber("count", 3);
+            w.WriteString("state", "closed");
+            w.WriteEndObject();
+            w.WriteStartObject("empty");
+            w.WriteEndObject();
+            w.WriteString("after", "x");
+            w.WriteEndObject();
+        }
+
+        var actual = new MemoryStream();
+        using (var lines = new JsonLinesWriter(actual))
+        {
+            var w = lines.Begin();
+            w.WriteStartObject();
+            w.WriteNumber("first", 1);
+            foreach (var value in values)
+            {
+                lines.AppendString("s"u8, value);
+                lines.AppendString("u8"u8, Encoding.UTF8.GetBytes(value));
+            }
+
+            foreach (var n in numbers)
+            {
+                lines.AppendNumber("n"u8, n);
+            }
+
+            lines.AppendNumber("max"u8, ulong.MaxValue);
+            lines.AppendBoolean("yes"u8, true);
+            lines.AppendBoolean("no"u8, false);
+            lines.AppendRawValue("raw"u8, "1.5"u8);
+            lines.AppendObjectStart("nested"u8);
+            lines.AppendNumber("count"u8, 3);
+            lines.AppendString("state"u8, "closed");
+            lines.AppendObjectEnd();
+            lines.AppendObjectStart("empty"u8);
+            lines.AppendObjectEnd();
+            w.WriteString("after", "x");
+            w.WriteEndObject();
+            lines.End();
+            lines.Flush();
+        }
+
+        Assert.Equal(Encoding.UTF8.GetString(expected.ToArray()) + "\n", Encoding.UTF8.GetString(actual.ToArray()));
+        using var parsed = JsonDocument.Parse(actual.ToArray());
+        Assert.Equal("closed", parsed.RootElement.GetProperty("nested").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public void AnAppendedObjectRefusesAValueOnlyTheWriterCouldEscape()
+    {
+        using var lines = new JsonLinesWriter(new MemoryStream());
+        lines.Begin().WriteStartObject();
+        lines.Begin().WriteNumber("first", 1);
+        lines.AppendObjectStart("flow"u8);
+        Assert.Throws<InvalidOperationException>(() => lines.AppendString("name"u8, "a\"quote"));
+    }
 }
