@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -248,11 +250,43 @@ public sealed class JsonLinesWriter : IDisposable
     /// <summary>
     /// Copies <paramref name="text"/> as ASCII when every character is printable ASCII other than the two
     /// the encoder escapes (quote and backslash); false (with <paramref name="destination"/> partly
-    /// written) otherwise. One pass: the fields are short, and vectorised searches cost more in set-up.
+    /// written) otherwise. One pass, eight characters at a time (the last eight overlapping the ones before
+    /// when the length is not a multiple), the rest of a short text one by one.
     /// </summary>
     private static bool TryCopyPlain(ReadOnlySpan<char> text, Span<byte> destination)
     {
-        for (var i = 0; i < text.Length; i++)
+        if (destination.Length < text.Length)
+        {
+            return false;
+        }
+
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated && text.Length >= Vector128<ushort>.Count)
+        {
+            var units = MemoryMarshal.Cast<char, ushort>(text);
+            var last = units.Length - Vector128<ushort>.Count;
+            while (true)
+            {
+                var v = Vector128.Create(units.Slice(i, Vector128<ushort>.Count));
+                var printable = Vector128.LessThan(v - Vector128.Create((ushort)0x20), Vector128.Create((ushort)0x5F));
+                var escaped = Vector128.Equals(v, Vector128.Create((ushort)'"')) | Vector128.Equals(v, Vector128.Create((ushort)'\\'));
+                if (Vector128.AndNot(printable, escaped) != Vector128<ushort>.AllBitsSet)
+                {
+                    return false;
+                }
+
+                // Every unit is below 0x80 now: its low byte is the character.
+                Vector128.Narrow(v, v).GetLower().CopyTo(destination.Slice(i, Vector128<ushort>.Count));
+                if (i == last)
+                {
+                    return true;
+                }
+
+                i = Math.Min(i + Vector128<ushort>.Count, last);
+            }
+        }
+
+        for (; i < text.Length; i++)
         {
             var c = text[i];
             if (!IsPlain(c))
@@ -266,18 +300,11 @@ public sealed class JsonLinesWriter : IDisposable
         return true;
     }
 
-    private static bool IsPlain(ReadOnlySpan<byte> text)
-    {
-        foreach (var b in text)
-        {
-            if (!IsPlain(b))
-            {
-                return false;
-            }
-        }
+    private static bool IsPlain(ReadOnlySpan<byte> text) => text.IndexOfAnyExcept(PlainBytes) < 0;
 
-        return true;
-    }
+    /// <summary>The bytes <see cref="IsPlain(uint)"/> accepts.</summary>
+    private static readonly SearchValues<byte> PlainBytes =
+        SearchValues.Create([.. Enumerable.Range(0x20, 0x5F).Where(c => IsPlain((uint)c)).Select(c => (byte)c)]);
 
     /// <summary>Printable ASCII (0x20 to 0x7E) other than '"' and '\': what the relaxed encoder leaves alone.</summary>
     private static bool IsPlain(uint c) => c - 0x20 < 0x5F && c != '"' && c != '\\';

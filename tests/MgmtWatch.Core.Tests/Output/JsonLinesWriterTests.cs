@@ -88,8 +88,17 @@ public class JsonLinesWriterTests
     [Fact]
     public void AppendedPropertiesAreTheBytesTheJsonWriterWouldWrite()
     {
-        // Every ASCII character inside a value, then the texts above, as strings and as UTF-8.
+        // Every ASCII character inside a short value, and at the edges of the eight-character blocks of
+        // longer ones (lengths 8, 9 and 20); then the texts above; as strings and as UTF-8.
         var values = Enumerable.Range(0, 128).Select(c => $"a{(char)c}b").Concat(Texts).ToList();
+        foreach (var length in new[] { 8, 9, 20 })
+        {
+            foreach (var at in new[] { 0, 7, length - 8, length - 1 }.Distinct())
+            {
+                values.AddRange(Enumerable.Range(0, 128).Select(c => new string('x', at) + (char)c + new string('y', length - at - 1)));
+            }
+        }
+
         var numbers = new[] { 0L, 1, -1, 623, long.MaxValue, long.MinValue };
 
         var expected = new MemoryStream();
