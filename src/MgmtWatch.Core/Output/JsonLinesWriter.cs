@@ -314,6 +314,8 @@ public sealed class JsonLinesWriter : IDisposable
     {
         _json.Flush();
         _json.Reset(_buffer);
+        _inRawObject = false; // each record starts outside any appended object
+        _rawObjectEmpty = false;
         _buffer.GetSpan(1)[0] = (byte)'\n';
         _buffer.Advance(1);
         Lines++;
