@@ -51,13 +51,15 @@ public static class FlowEventWriter
         output.AppendBoolean("alerted"u8, flow.Alerted);
         output.AppendObjectEnd();
 
-        WriteMgmtwatch(w, output, flow);
+        WriteMgmtwatch(output, flow);
         w.WriteEndObject();
     }
 
     /// <summary>Writes the <c>mgmtwatch</c> object: uid, Zeek state and history, score, analyzer fields.</summary>
-    private static void WriteMgmtwatch(Utf8JsonWriter w, JsonLinesWriter output, FlowRecord flow)
+    private static void WriteMgmtwatch(JsonLinesWriter output, FlowRecord flow)
     {
+        var w = output.Begin();
+
         // The writer opens it (analyzer fields that need escaping go through the writer, which must know
         // the object) and writes its first property; the rest is appended.
         w.WriteStartObject(MgmtwatchName);

@@ -27,7 +27,6 @@ public sealed class JsonLinesWriter : IDisposable
     private readonly bool _ownsStream;
     private Stream _stream;
     private bool _brokenLine;
-    private int _propertyLength;
     private bool _inRawObject;
     private bool _rawObjectEmpty;
 
@@ -59,9 +58,7 @@ public sealed class JsonLinesWriter : IDisposable
         _json = new Utf8JsonWriter(_buffer, Options);
     }
 
-    private static JavaScriptEncoder Encoder => JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-
-    private static JsonWriterOptions Options => new() { Encoder = Encoder };
+    private static JsonWriterOptions Options => new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The output path, "-" for standard output.</summary>
     public string Path { get; }
@@ -85,17 +82,17 @@ public sealed class JsonLinesWriter : IDisposable
     /// <summary>Appends <c>,"name":value</c>.</summary>
     public void AppendNumber(ReadOnlySpan<byte> name, long value)
     {
-        var span = StartProperty(name, 20);
-        Utf8Formatter.TryFormat(value, span, out var length);
-        EndProperty(length);
+        var line = StartProperty(name, 20, out var at);
+        Utf8Formatter.TryFormat(value, line[at..], out var length);
+        Commit(at + length);
     }
 
     /// <inheritdoc cref="AppendNumber(ReadOnlySpan{byte}, long)"/>
     public void AppendNumber(ReadOnlySpan<byte> name, ulong value)
     {
-        var span = StartProperty(name, 20);
-        Utf8Formatter.TryFormat(value, span, out var length);
-        EndProperty(length);
+        var line = StartProperty(name, 20, out var at);
+        Utf8Formatter.TryFormat(value, line[at..], out var length);
+        Commit(at + length);
     }
 
     /// <summary>Appends <c>,"name":true</c> or <c>false</c>.</summary>
@@ -104,21 +101,22 @@ public sealed class JsonLinesWriter : IDisposable
     /// <summary>Appends <c>,"name":json</c>, where <paramref name="json"/> is a complete JSON value (a number the caller formatted).</summary>
     public void AppendRawValue(ReadOnlySpan<byte> name, ReadOnlySpan<byte> json)
     {
-        var span = StartProperty(name, json.Length);
-        json.CopyTo(span);
-        EndProperty(json.Length);
+        var line = StartProperty(name, json.Length, out var at);
+        json.CopyTo(line[at..]);
+        Commit(at + json.Length);
     }
 
     /// <summary>Appends <c>,"name":"value"</c> for UTF-8 <paramref name="value"/>, escaped exactly as the writer would.</summary>
     public void AppendString(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
-        var span = StartProperty(name, value.Length + 2);
         if (IsPlain(value))
         {
-            span[0] = (byte)'"';
-            value.CopyTo(span[1..]);
-            span[value.Length + 1] = (byte)'"';
-            EndProperty(value.Length + 2);
+            var line = StartProperty(name, value.Length + 2, out var at);
+            line[at++] = (byte)'"';
+            value.CopyTo(line[at..]);
+            at += value.Length;
+            line[at++] = (byte)'"';
+            Commit(at);
             return;
         }
 
@@ -142,9 +140,9 @@ public sealed class JsonLinesWriter : IDisposable
     /// </summary>
     public void AppendObjectStart(ReadOnlySpan<byte> name)
     {
-        var span = StartProperty(name, 1);
-        span[0] = (byte)'{';
-        EndProperty(1);
+        var line = StartProperty(name, 1, out var at);
+        line[at++] = (byte)'{';
+        Commit(at);
         _rawObjectEmpty = true;
         _inRawObject = true;
     }
@@ -175,32 +173,42 @@ public sealed class JsonLinesWriter : IDisposable
     }
 
     /// <summary>
-    /// Starts <c>,"name":</c> in the buffer (the comma left out as an object's first property) and returns
-    /// room for <paramref name="valueLength"/> bytes after it; <see cref="EndProperty"/> commits them.
+    /// Starts <c>,"name":</c> in the buffer with room for <paramref name="valueLength"/> bytes after it, which
+    /// go at <paramref name="at"/>; <see cref="Commit"/> takes the line up to where they end.
     /// </summary>
-    private Span<byte> StartProperty(ReadOnlySpan<byte> name, int valueLength)
+    private Span<byte> StartProperty(ReadOnlySpan<byte> name, int valueLength, out int at)
+    {
+        var line = OpenName(name.Length + 2 + valueLength, out at);
+        name.CopyTo(line[at..]);
+        at += name.Length;
+        line[at++] = (byte)'"';
+        line[at++] = (byte)':';
+        return line;
+    }
+
+    /// <summary>
+    /// Opens a property in the buffer: the comma (left out for an appended object's first property) and the
+    /// name's opening quote, with room for <paramref name="rest"/> bytes after them, from <paramref name="at"/>.
+    /// </summary>
+    private Span<byte> OpenName(int rest, out int at)
     {
         // What the writer holds goes to the buffer first, so these bytes follow it.
         _json.Flush();
-        var line = _buffer.GetSpan(name.Length + 4 + valueLength);
-        var at = 0;
+        var line = _buffer.GetSpan(2 + rest);
+        at = 0;
         if (!_rawObjectEmpty)
         {
             line[at++] = (byte)',';
         }
 
         line[at++] = (byte)'"';
-        name.CopyTo(line[at..]);
-        at += name.Length;
-        line[at++] = (byte)'"';
-        line[at++] = (byte)':';
-        _propertyLength = at;
-        return line[at..];
+        return line;
     }
 
-    private void EndProperty(int valueLength)
+    /// <summary>Takes the first <paramref name="length"/> bytes of the property being written into the line.</summary>
+    private void Commit(int length)
     {
-        _buffer.Advance(_propertyLength + valueLength);
+        _buffer.Advance(length);
         _rawObjectEmpty = false;
     }
 
@@ -212,20 +220,7 @@ public sealed class JsonLinesWriter : IDisposable
     /// <summary>Appends <c>,"prefix+name":"value"</c> when neither needs escaping; otherwise appends nothing.</summary>
     private bool TryAppendPlain(ReadOnlySpan<byte> namePrefix, ReadOnlySpan<char> name, string value)
     {
-        _json.Flush();
-        var length = 2 + namePrefix.Length + name.Length + 3 + value.Length + 1;
-        var line = _buffer.GetSpan(length);
-        var at = 0;
-        if (!_rawObjectEmpty)
-        {
-            line[at++] = (byte)',';
-        }
-        else
-        {
-            length--;
-        }
-
-        line[at++] = (byte)'"';
+        var line = OpenName(namePrefix.Length + name.Length + 3 + value.Length + 1, out var at);
         namePrefix.CopyTo(line[at..]);
         at += namePrefix.Length;
         if (!TryCopyPlain(name, line.Slice(at, name.Length)))
@@ -241,9 +236,9 @@ public sealed class JsonLinesWriter : IDisposable
             return false;
         }
 
-        line[at + value.Length] = (byte)'"';
-        _buffer.Advance(length);
-        _rawObjectEmpty = false;
+        at += value.Length;
+        line[at++] = (byte)'"';
+        Commit(at);
         return true;
     }
 
