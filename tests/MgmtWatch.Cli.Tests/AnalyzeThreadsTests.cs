@@ -11,7 +11,7 @@ namespace MgmtWatch.Cli.Tests;
 /// </summary>
 public class AnalyzeThreadsTests
 {
-    public static TheoryData<string> Cases => ["repository captures, shipped model", "attacks, full flow table, interim records", "zeek-tsv flow log"];
+    public static TheoryData<string> Cases => ["repository captures, shipped model", "attacks, full flow table, interim records", "zeek-tsv flow log", "gzip input, one file damaged"];
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -22,12 +22,15 @@ public class AnalyzeThreadsTests
         {
             "repository captures, shipped model" => [.. RepoPaths.RepoCaptures(), "--order", "given"],
             "attacks, full flow table, interim records" => [attacks, "--max-flows", "40", "--timeout", "interim=60", "--timeout", "udp=20"],
-            _ => [attacks, "--flow-format", "zeek-tsv", "--no-model"],
+            "zeek-tsv flow log" => [attacks, "--flow-format", "zeek-tsv", "--no-model"],
+            // Two threads inflate on a thread of their own (ReadAheadStream): the damaged file must end at the same packet.
+            _ => [Gzip(attacks, damage: false), Gzip(Path.Combine(RepoPaths.Pcaps, "sim-baseline.pcap"), damage: true), "--order", "given"],
         };
 
         var one = Analyze(args, threads: 1);
         var two = Analyze(args, threads: 2);
         Assert.Equal(one.ExitCode, two.ExitCode);
+        Assert.Equal(name.StartsWith("gzip", StringComparison.Ordinal) ? 3 : 0, one.ExitCode); // 3: a capture was cut short
         Assert.True(one.Eve.Length > 1000, "the run wrote almost nothing: the comparison would prove nothing");
         AssertSameBytes(one.Eve, two.Eve, name + ": EVE");
         AssertSameBytes(one.Flows, two.Flows, name + ": flow log");
@@ -76,6 +79,24 @@ public class AnalyzeThreadsTests
         var run = CliRunner.Run("analyze", Path.Combine(RepoPaths.Pcaps, "tls-openssl.pcap"), "--threads", "0", "-q");
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--threads must be at least 1", run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>A gzip copy of a capture, optionally with 64 bytes of its compressed middle inverted.</summary>
+    private static string Gzip(string capture, bool damage)
+    {
+        using var compressed = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(File.ReadAllBytes(capture));
+        }
+
+        var bytes = compressed.ToArray();
+        for (var i = bytes.Length / 2; damage && i < (bytes.Length / 2) + 64; i++)
+        {
+            bytes[i] ^= 0xFF;
+        }
+
+        return TempFiles.Write(bytes, ".pcap.gz");
     }
 
     private static (int ExitCode, byte[] Eve, byte[] Flows) Analyze(string[] args, int threads)

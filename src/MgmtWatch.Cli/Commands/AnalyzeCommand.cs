@@ -151,7 +151,7 @@ internal static partial class AnalyzeCommand
         var order = PipelineSettings.MergeOrderOf(parse);
         var pipeline = new AnalysisPipeline(options, sink, loggerFactory.CreateLogger<AnalysisPipeline>());
         var clock = Stopwatch.StartNew();
-        var completed = await CaptureRun.RunAsync(paths, order, pipeline, ProgressDisplay.Wanted(parse.GetValue(NoProgress), quiet), cancellationToken).ConfigureAwait(false);
+        var completed = await CaptureRun.RunAsync(paths, order, pipeline, options.Threads, ProgressDisplay.Wanted(parse.GetValue(NoProgress), quiet), cancellationToken).ConfigureAwait(false);
 
         sink.Dispose();
         clock.Stop();

@@ -78,7 +78,7 @@ internal static partial class EvaluateCommand
         IEventSink sink = parse.GetValue(Eve) is { } evePath ? new FanOutSink(evaluation, new EveJsonSink(evePath)) : evaluation;
         var pipeline = new AnalysisPipeline(options with { Scorer = new ModelScorer(model), Baseline = model.Profile }, sink, loggerFactory.CreateLogger<AnalysisPipeline>());
         var paths = parse.GetValue(Captures)!;
-        var completed = await CaptureRun.RunAsync(paths, PipelineSettings.MergeOrderOf(parse), pipeline,
+        var completed = await CaptureRun.RunAsync(paths, PipelineSettings.MergeOrderOf(parse), pipeline, options.Threads,
             ProgressDisplay.Wanted(false, parse.GetValue(GlobalOptions.Quiet)), cancellationToken).ConfigureAwait(false);
         sink.Dispose();
         if (!completed)

@@ -141,7 +141,7 @@ internal static partial class TrainCommand
         var pipeline = new AnalysisPipeline(options with { Scorer = collector }, new Core.Output.FanOutSink(), loggerFactory.CreateLogger<AnalysisPipeline>());
         var paths = parse.GetValue(Captures)!;
         var clock = Stopwatch.StartNew();
-        var completed = await CaptureRun.RunAsync(paths, PipelineSettings.MergeOrderOf(parse), pipeline,
+        var completed = await CaptureRun.RunAsync(paths, PipelineSettings.MergeOrderOf(parse), pipeline, options.Threads,
             ProgressDisplay.Wanted(parse.GetValue(NoProgress), quiet), cancellationToken).ConfigureAwait(false);
         if (!completed)
         {

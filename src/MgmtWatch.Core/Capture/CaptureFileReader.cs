@@ -24,6 +24,7 @@ public abstract class CaptureFileReader : IPacketSource
 
     private readonly Stream _stream;
     private readonly FileStream _file;
+    private readonly ReadAheadStream? _inflated;
     private readonly byte[] _buffer = new byte[BufferSize];
     private readonly List<CaptureError> _errors = new(1);
     private int _start;
@@ -34,15 +35,30 @@ public abstract class CaptureFileReader : IPacketSource
     private int _dataStart;
     private int _dataLength;
     private bool _finished;
+    private bool _disposed;
 
     private PacketInfo _info;
 
-    /// <summary>Creates a reader over an open file; <paramref name="decompress"/> wraps it in gzip.</summary>
-    private protected CaptureFileReader(string name, int sourceIndex, FileStream file, bool decompress)
+    /// <summary>
+    /// Creates a reader over an open file; <paramref name="decompress"/> wraps it in gzip, inflated on another
+    /// thread if <paramref name="readAhead"/>.
+    /// </summary>
+    private protected CaptureFileReader(string name, int sourceIndex, FileStream file, bool decompress, bool readAhead)
     {
         Name = name;
         _file = file;
-        _stream = decompress ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file;
+        if (!decompress)
+        {
+            _stream = file;
+        }
+        else
+        {
+            // Chunked either way, so a corrupt stream ends at the same byte read ahead or not (see ReadAheadStream).
+            _inflated = new ReadAheadStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: false),
+                readAhead, sourcePosition: () => file.Position);
+            _stream = _inflated;
+        }
+
         _info.SourceIndex = sourceIndex;
         SourceNames = [name];
     }
@@ -66,7 +82,7 @@ public abstract class CaptureFileReader : IPacketSource
     public IReadOnlyList<CaptureError> Errors => _errors;
 
     /// <inheritdoc/>
-    public long BytesConsumed => _file.SafeFileHandle.IsClosed ? BytesTotal : _file.Position;
+    public long BytesConsumed => _disposed ? BytesTotal : _inflated?.SourcePosition ?? _file.Position;
 
     /// <inheritdoc/>
     public long BytesTotal { get; private set; }
@@ -215,8 +231,12 @@ public abstract class CaptureFileReader : IPacketSource
     }
 
     /// <summary>Opens a capture file, detecting gzip, pcap and pcapng by their magic numbers.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="sourceIndex">Its index among the inputs, for <see cref="PacketInfo.SourceIndex"/>.</param>
+    /// <param name="error">Why it cannot be read, when it cannot.</param>
+    /// <param name="readAhead">Inflate a gzip file on another thread (a run with more than one thread); the packets are the same either way.</param>
     /// <returns>The reader, or null with <paramref name="error"/> set when the file is missing or not a capture.</returns>
-    public static CaptureFileReader? Open(string path, int sourceIndex, out CaptureError? error)
+    public static CaptureFileReader? Open(string path, int sourceIndex, out CaptureError? error, bool readAhead = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         FileStream file;
@@ -263,11 +283,11 @@ public abstract class CaptureFileReader : IPacketSource
         CaptureFileReader? reader = null;
         if (PcapFileReader.IsMagic(magic))
         {
-            reader = new PcapFileReader(path, sourceIndex, file, gzip);
+            reader = new PcapFileReader(path, sourceIndex, file, gzip, readAhead);
         }
         else if (PcapNgFileReader.IsMagic(magic))
         {
-            reader = new PcapNgFileReader(path, sourceIndex, file, gzip);
+            reader = new PcapNgFileReader(path, sourceIndex, file, gzip, readAhead);
         }
 
         if (reader is null)
@@ -305,6 +325,7 @@ public abstract class CaptureFileReader : IPacketSource
     {
         if (disposing)
         {
+            _disposed = true;
             _stream.Dispose();
             _file.Dispose();
         }

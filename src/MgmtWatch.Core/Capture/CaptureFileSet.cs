@@ -16,13 +16,18 @@ public sealed class CaptureFileSet : IPacketSource
     private CaptureFileReader? _current;
     private bool _currentNeedsAdvance;
     private long _closedBytes;
+    private readonly bool _readAhead;
 
     /// <summary>Prepares to read <paramref name="paths"/>; files that cannot be opened are reported in <see cref="Errors"/>.</summary>
-    public CaptureFileSet(IReadOnlyList<string> paths, MergeOrder order)
+    /// <param name="paths">The files.</param>
+    /// <param name="order">How their packets are merged.</param>
+    /// <param name="readAhead">Inflate gzip files on another thread (see <see cref="ReadAheadStream"/>); the packets are the same either way.</param>
+    public CaptureFileSet(IReadOnlyList<string> paths, MergeOrder order, bool readAhead = false)
     {
         ArgumentNullException.ThrowIfNull(paths);
         SourceNames = paths;
         Order = order;
+        _readAhead = readAhead;
         _sizes = new long[paths.Count];
         var pending = new List<Pending>(paths.Count);
         for (var i = 0; i < paths.Count; i++)
@@ -155,7 +160,7 @@ public sealed class CaptureFileSet : IPacketSource
     private void OpenNext()
     {
         var p = _pending[_nextPending++];
-        var reader = CaptureFileReader.Open(SourceNames[p.Index], p.Index, out var error);
+        var reader = CaptureFileReader.Open(SourceNames[p.Index], p.Index, out var error, _readAhead);
         if (reader is null)
         {
             _errors.Add(error!);

@@ -18,8 +18,8 @@ public sealed class PcapFileReader : CaptureFileReader
     private bool _nanoseconds;
     private LinkType _linkType;
 
-    internal PcapFileReader(string name, int sourceIndex, FileStream file, bool decompress)
-        : base(name, sourceIndex, file, decompress)
+    internal PcapFileReader(string name, int sourceIndex, FileStream file, bool decompress, bool readAhead)
+        : base(name, sourceIndex, file, decompress, readAhead)
     {
     }
 

@@ -35,8 +35,8 @@ public sealed class PcapNgFileReader : CaptureFileReader
     private bool _bigEndian;
     private long _lastTimestamp;
 
-    internal PcapNgFileReader(string name, int sourceIndex, FileStream file, bool decompress)
-        : base(name, sourceIndex, file, decompress)
+    internal PcapNgFileReader(string name, int sourceIndex, FileStream file, bool decompress, bool readAhead)
+        : base(name, sourceIndex, file, decompress, readAhead)
     {
     }
 
