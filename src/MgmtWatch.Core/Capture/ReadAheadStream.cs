@@ -15,7 +15,7 @@ namespace MgmtWatch.Core.Capture;
 /// overlapping files reads the rest inline).
 /// </para>
 /// </summary>
-public sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : Stream
 {
     /// <summary>Bytes per chunk: the capture reader's buffer size, so one chunk refills it.</summary>
     public const int ChunkSize = 1 << 20;
