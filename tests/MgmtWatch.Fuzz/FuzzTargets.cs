@@ -87,19 +87,33 @@ internal static class FuzzTargets
         }
     }
 
-    /// <summary>Reads a whole capture file. A capture error is a result, not a finding.</summary>
+    /// <summary>
+    /// Reads a whole capture file. A capture error is a result, not a finding. A gzip file is read twice,
+    /// inline and inflated ahead on another thread (as two-thread runs read it): the packets and the error
+    /// must be the same, or a two-thread run would write other results than a one-thread run.
+    /// </summary>
     internal static void Reader(ReadOnlySpan<byte> input)
     {
         var path = Path.Combine(Path.GetTempPath(), "mgmtwatch-fuzz-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".cap");
         File.WriteAllBytes(path, input.ToArray());
-        using var reader = CaptureFileReader.Open(path, 0, out var error);
+        var inline = ReadAll(path, readAhead: false);
+        if (input is [0x1F, 0x8B, ..] && ReadAll(path, readAhead: true) != inline)
+        {
+            throw new InvalidOperationException("read ahead, the gzip capture gave other packets or another error than read inline");
+        }
+    }
+
+    /// <summary>Reads a capture file to its end; returns the packet count, a hash of every packet and the error.</summary>
+    private static (long Packets, int Hash, string? Error) ReadAll(string path, bool readAhead)
+    {
+        using var reader = CaptureFileReader.Open(path, 0, out var error, readAhead);
         if (reader is null)
         {
-            _ = error ?? throw new InvalidOperationException("Open returned neither a reader nor an error");
-            return;
+            return (-1, 0, (error ?? throw new InvalidOperationException("Open returned neither a reader nor an error")).ToString());
         }
 
-        long sum = 0;
+        long packets = 0;
+        var hash = new HashCode();
         while (reader.MoveNext())
         {
             var data = reader.Data;
@@ -108,11 +122,12 @@ internal static class FuzzTargets
                 throw new InvalidOperationException("packet length disagrees with its record");
             }
 
-            sum += data.Length > 0 ? data[^1] : 0;
+            packets++;
+            hash.Add(reader.Current.Timestamp);
+            hash.AddBytes(data);
         }
 
-        _ = sum;
-        _ = reader.Error?.ToString();
+        return (packets, hash.ToHashCode(), reader.Error?.ToString());
     }
 
     /// <summary>Frames of one link type through the whole pipeline; returns what the outputs hold.</summary>
