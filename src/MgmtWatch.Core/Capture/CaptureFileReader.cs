@@ -5,8 +5,9 @@ namespace MgmtWatch.Core.Capture;
 /// <summary>
 /// Reads one capture file (pcap or pcapng, optionally gzip-compressed) through a single fixed buffer:
 /// records are parsed in place and handed out as spans, so reading allocates nothing per packet and
-/// nothing sized by what the file claims. Subclasses parse the format; this class owns the buffer, the
-/// stream and the error state.
+/// nothing sized by what the file claims (a gzip file is inflated in fixed chunks too, see
+/// <see cref="ReadAheadStream"/>). Subclasses parse the format; this class owns the buffer, the stream and
+/// the error state.
 /// </summary>
 public abstract class CaptureFileReader : IPacketSource
 {

@@ -12,11 +12,11 @@ public sealed class CaptureFileSet : IPacketSource
     private readonly Pending[] _pending;
     private readonly List<CaptureFileReader> _active = [];
     private readonly long[] _sizes;
+    private readonly bool _readAhead;
     private int _nextPending;
     private CaptureFileReader? _current;
     private bool _currentNeedsAdvance;
     private long _closedBytes;
-    private readonly bool _readAhead;
 
     /// <summary>Prepares to read <paramref name="paths"/>; files that cannot be opened are reported in <see cref="Errors"/>.</summary>
     /// <param name="paths">The files.</param>
