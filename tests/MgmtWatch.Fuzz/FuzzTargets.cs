@@ -14,7 +14,7 @@ namespace MgmtWatch.Fuzz;
 /// <remarks>
 /// <para>Input formats (tests/fuzz/README.md has the same, for people writing seeds):</para>
 /// <list type="bullet">
-/// <item><c>reader</c>: a whole capture file (pcap, pcapng, gzip of either), read to its end.</item>
+/// <item><c>reader</c>: a whole capture file (pcap, pcapng, gzip of either), read to its end (gzip twice: inline and read ahead, which must agree).</item>
 /// <item><c>decoder</c>: byte 0 picks the link type (<see cref="LinkTypes"/>, modulo their count), then
 /// frames, each a 2-byte big-endian length and that many bytes (a short last frame takes what is left),
 /// 1 ms apart, through the whole pipeline (decoder, fragment reassembly, flow table, analyzers, outputs).</item>
