@@ -7,7 +7,8 @@ namespace MgmtWatch.Cli.Tests;
 /// <c>analyze --threads 2</c> runs rules, incidents and output writing on a second thread. Its EVE and flow log
 /// must be the one-thread run's byte for byte, on captures that exercise every kind of event the two
 /// stages exchange: analyzer and rule alerts, model alerts, anomalies, interim records of long flows, and
-/// flows evicted from a full table (with their alert).
+/// flows evicted from a full table (with their alert); and gzip input, which a two-thread run inflates on a third thread.
+/// <c>evaluate</c> and <c>train</c> on two threads give the one-thread report and model.
 /// </summary>
 public class AnalyzeThreadsTests
 {
@@ -74,6 +75,27 @@ public class AnalyzeThreadsTests
     }
 
     [Fact]
+    public void TrainWritesTheSameModelOnTwoThreads()
+    {
+        // From gzip, so the two-thread run also inflates on a thread of its own.
+        var capture = Gzip(Path.Combine(RepoPaths.Pcaps, "sim-baseline.pcap"), damage: false);
+        string Train(int threads)
+        {
+            var dir = TempFiles.Create();
+            var run = CliRunner.Run("train", capture, "-o", dir, "-q", "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            return dir;
+        }
+
+        var one = Train(1);
+        var two = Train(2);
+        foreach (var file in new[] { "model.json", "model.zip", "baseline.json" })
+        {
+            AssertSameBytes(File.ReadAllBytes(Path.Combine(one, file)), File.ReadAllBytes(Path.Combine(two, file)), "train: " + file);
+        }
+    }
+
+    [Fact]
     public void ThreadsBelowOneAreAUsageError()
     {
         var run = CliRunner.Run("analyze", Path.Combine(RepoPaths.Pcaps, "tls-openssl.pcap"), "--threads", "0", "-q");
@@ -117,6 +139,6 @@ public class AnalyzeThreadsTests
 
         var at = expected.AsSpan().CommonPrefixLength(actual);
         var line = expected.AsSpan(0, at).Count((byte)'\n') + 1;
-        Assert.Fail($"{what}: the two-thread output differs from the one-thread output at byte {at} (line {line}); lengths {expected.Length} and {actual.Length}");
+        Assert.Fail($"{what}: the two-thread result differs from the one-thread result at byte {at} (line {line}); lengths {expected.Length} and {actual.Length}");
     }
 }
