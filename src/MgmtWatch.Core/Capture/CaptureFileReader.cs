@@ -25,7 +25,6 @@ public abstract class CaptureFileReader : IPacketSource
 
     private readonly Stream _stream;
     private readonly FileStream _file;
-    private readonly ReadAheadStream? _inflated;
     private readonly byte[] _buffer = new byte[BufferSize];
     private readonly List<CaptureError> _errors = new(1);
     private int _start;
@@ -48,17 +47,10 @@ public abstract class CaptureFileReader : IPacketSource
     {
         Name = name;
         _file = file;
-        if (!decompress)
-        {
-            _stream = file;
-        }
-        else
-        {
-            // Chunked either way, so a corrupt stream ends at the same byte read ahead or not (see ReadAheadStream).
-            _inflated = new ReadAheadStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: false),
-                readAhead, sourcePosition: () => file.Position);
-            _stream = _inflated;
-        }
+        // Inflated in chunks whether read ahead or not, so a corrupt stream ends at the same byte either way (see ReadAheadStream).
+        _stream = decompress
+            ? new ReadAheadStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: false), readAhead, sourcePosition: () => file.Position)
+            : file;
 
         _info.SourceIndex = sourceIndex;
         SourceNames = [name];
@@ -83,7 +75,7 @@ public abstract class CaptureFileReader : IPacketSource
     public IReadOnlyList<CaptureError> Errors => _errors;
 
     /// <inheritdoc/>
-    public long BytesConsumed => _disposed ? BytesTotal : _inflated?.SourcePosition ?? _file.Position;
+    public long BytesConsumed => _disposed ? BytesTotal : _stream is ReadAheadStream inflated ? inflated.SourcePosition : _file.Position;
 
     /// <inheritdoc/>
     public long BytesTotal { get; private set; }

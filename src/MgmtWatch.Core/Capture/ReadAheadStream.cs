@@ -123,11 +123,9 @@ internal sealed class ReadAheadStream : Stream
                 {
                     return 0;
                 }
-
-                Recycle(chunk);
             }
 
-            _current = NextChunk();
+            _current = NextChunk(_current);
             _offset = 0;
         }
     }
@@ -187,18 +185,25 @@ internal sealed class ReadAheadStream : Stream
         }
     }
 
-    private Chunk NextChunk()
+    /// <summary>Hands back the chunk the reader has used up, if any, and returns the next one filled.</summary>
+    private Chunk NextChunk(Chunk? used)
     {
         if (_thread is null)
         {
-            // Inline: one chunk, refilled on demand.
-            var chunk = _current ?? new Chunk();
+            // Inline: one chunk, refilled in place.
+            var chunk = used ?? new Chunk();
             Fill(chunk);
             return chunk;
         }
 
         lock (_lock)
         {
+            if (used is not null)
+            {
+                _free.Push(used);
+                Monitor.PulseAll(_lock);
+            }
+
             while (_ready.Count == 0)
             {
                 Monitor.Wait(_lock);
@@ -206,22 +211,6 @@ internal sealed class ReadAheadStream : Stream
 
             return _ready.Dequeue();
         }
-    }
-
-    private void Recycle(Chunk chunk)
-    {
-        if (_thread is null)
-        {
-            return; // refilled in place by NextChunk
-        }
-
-        lock (_lock)
-        {
-            _free.Push(chunk);
-            Monitor.PulseAll(_lock);
-        }
-
-        _current = null;
     }
 
     private void ReadAhead()
