@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using MgmtWatch.Cli.Tests.Support;
 using MgmtWatch.Core.Tests.Support;
 
@@ -36,12 +35,7 @@ public class AnalyzeInputFormatTests
         var pcapng = TempFiles.Create(".pcapng");
         var convert = CliRunner.Tool("editcap", "-F", "pcapng", path, pcapng)!;
         Assert.True(convert.ExitCode == 0, convert.Stderr);
-        var gz = TempFiles.Create(".pcap.gz");
-        using (var input = File.OpenRead(path))
-        using (var output = new GZipStream(File.Create(gz), CompressionLevel.Fastest))
-        {
-            input.CopyTo(output);
-        }
+        var gz = TempFiles.Write(Gzipped.Compress(File.ReadAllBytes(path)), ".pcap.gz");
 
         var reference = FlowLog(path);
         Assert.NotEmpty(reference);

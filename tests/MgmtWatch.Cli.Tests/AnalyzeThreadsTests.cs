@@ -103,22 +103,11 @@ public class AnalyzeThreadsTests
         Assert.Contains("--threads must be at least 1", run.Stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>A gzip copy of a capture, optionally with 64 bytes of its compressed middle inverted.</summary>
+    /// <summary>A gzip copy of a capture, optionally damaged in the middle.</summary>
     private static string Gzip(string capture, bool damage)
     {
-        using var compressed = new MemoryStream();
-        using (var z = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-        {
-            z.Write(File.ReadAllBytes(capture));
-        }
-
-        var bytes = compressed.ToArray();
-        for (var i = bytes.Length / 2; damage && i < (bytes.Length / 2) + 64; i++)
-        {
-            bytes[i] ^= 0xFF;
-        }
-
-        return TempFiles.Write(bytes, ".pcap.gz");
+        var gz = Gzipped.Compress(File.ReadAllBytes(capture));
+        return TempFiles.Write(damage ? Gzipped.DamagedInTheMiddle(gz) : gz, ".pcap.gz");
     }
 
     private static (int ExitCode, byte[] Eve, byte[] Flows) Analyze(string[] args, int threads)

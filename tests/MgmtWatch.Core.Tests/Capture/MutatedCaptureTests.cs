@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using FsCheck;
 using FsCheck.Xunit;
 using MgmtWatch.Core.Capture;
@@ -32,7 +31,7 @@ public class MutatedCaptureTests
             list.Add((name, bytes));
             if (bytes.Length is > 0 and < 200_000)
             {
-                list.Add((name + ".gz", Gzip(bytes)));
+                list.Add((name + ".gz", Gzipped.Compress(bytes)));
                 if (AsPcapNg(bytes) is { } ng)
                 {
                     list.Add((name + " as pcapng", ng));
@@ -117,17 +116,6 @@ public class MutatedCaptureTests
         }
 
         Assert.True(errors >= 10, $"{errors} capture errors in 60 damaged captures");
-    }
-
-    private static byte[] Gzip(byte[] bytes)
-    {
-        using var output = new MemoryStream();
-        using (var gz = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gz.Write(bytes);
-        }
-
-        return output.ToArray();
     }
 
     /// <summary>The same packets as pcapng (one interface of the file's link type), when the file reads cleanly as pcap.</summary>

@@ -15,7 +15,7 @@ public class ReadAheadStreamTests
     private static readonly Lazy<byte[]> Plain = new(() =>
         [.. File.ReadAllBytes(Path.Combine(RepoPaths.Pcaps, "sim-attacks.pcap")), .. File.ReadAllBytes(Path.Combine(RepoPaths.Pcaps, "sim-baseline.pcap"))]);
 
-    private static readonly Lazy<byte[]> Compressed = new(() => Gzip(Plain.Value));
+    private static readonly Lazy<byte[]> Compressed = new(() => Gzipped.Compress(Plain.Value));
 
     public static TheoryData<bool, int> Reads => new()
     {
@@ -38,12 +38,7 @@ public class ReadAheadStreamTests
     [Fact]
     public void ACorruptStreamFailsAfterTheSameBytesEitherWay()
     {
-        var damaged = (byte[])Compressed.Value.Clone();
-        for (var i = damaged.Length / 2; i < (damaged.Length / 2) + 64; i++)
-        {
-            damaged[i] ^= 0x5A;
-        }
-
+        var damaged = Gzipped.DamagedInTheMiddle(Compressed.Value);
         using var inlineStream = new ReadAheadStream(new GZipStream(new MemoryStream(damaged), CompressionMode.Decompress), readAhead: false);
         using var aheadStream = new ReadAheadStream(new GZipStream(new MemoryStream(damaged), CompressionMode.Decompress), readAhead: true);
         var inline = ReadToEnd(inlineStream, 65_536, out var inlineFailure);
@@ -104,7 +99,7 @@ public class ReadAheadStreamTests
     [Fact]
     public void TheCaptureReaderGivesTheSamePacketsAndTheSameErrorEitherWay()
     {
-        var intact = Gzip(File.ReadAllBytes(Path.Combine(RepoPaths.Pcaps, "sim-attacks.pcap")));
+        var intact = Gzipped.Compress(File.ReadAllBytes(Path.Combine(RepoPaths.Pcaps, "sim-attacks.pcap")));
         var damaged = (byte[])intact.Clone();
         damaged[damaged.Length * 2 / 3] ^= 0xFF;
         foreach (var bytes in new[] { intact, damaged })
@@ -151,17 +146,6 @@ public class ReadAheadStreamTests
         catch (InvalidDataException e)
         {
             failure = e;
-        }
-
-        return output.ToArray();
-    }
-
-    private static byte[] Gzip(byte[] bytes)
-    {
-        using var output = new MemoryStream();
-        using (var z = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            z.Write(bytes);
         }
 
         return output.ToArray();
