@@ -19,6 +19,9 @@ namespace MgmtWatch.Core.Scoring;
 /// "how many times a typical deviation". ML.NET's own Score is the <em>normalised</em> residual
 /// √(SPE/‖x−μ‖²), which ignores how far a flow is from normal and only asks in which direction; a test
 /// checks that this class reproduces that value exactly from the same model, so the model is read right.</para>
+/// <para>The eigenvectors and mean come from the copy training wrote into model.json after checking it
+/// against what ML.NET reads back from model.zip; model.zip itself is then only hashed, which spares every
+/// run ML.NET's model loader. A model without the copy (written before it existed) is read through ML.NET.</para>
 /// <para>Loading a model never runs code from it: model.zip is decoded by ML.NET's registered loaders
 /// only, and the JSON files are plain data read with source-generated contracts.</para>
 /// </remarks>
@@ -229,7 +232,9 @@ public sealed class AnomalyModel
             throw new ModelLoadException($"{profilePath}: {ex.Message}", ex);
         }
 
-        var (eigenVectors, pcaMean) = ReadPca(zipPath, d, scaling.Eigenvalues.Count);
+        var (eigenVectors, pcaMean) = manifest.Pca is { } copy
+            ? PcaFromManifest(copy, manifestPath, d, scaling.Eigenvalues.Count)
+            : ReadPca(zipPath, d, scaling.Eigenvalues.Count);
         return new AnomalyModel(manifest, profile, eigenVectors, pcaMean);
     }
 
@@ -254,7 +259,23 @@ public sealed class AnomalyModel
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static (float[][] EigenVectors, float[] Mean) ReadPca(string zipPath, int dimension, int rank)
+    /// <summary>
+    /// The PCA parameters training copied into model.json, checked for shape and finiteness like every other
+    /// number there (model.zip's hash was checked before, so the copy and the file it came from belong together).
+    /// </summary>
+    private static (float[][] EigenVectors, float[] Mean) PcaFromManifest(ModelManifest.PcaInfo pca, string manifestPath, int dimension, int rank)
+    {
+        if (pca.Mean.Count != dimension || pca.Axes.Count != rank || pca.Axes.Any(a => a is null || a.Count != dimension) ||
+            pca.Mean.Any(v => !float.IsFinite(v)) || pca.Axes.Any(a => a.Any(v => !float.IsFinite(v))))
+        {
+            throw new ModelLoadException($"{manifestPath} has an invalid pca section (expected {rank} axes of {dimension} finite values and a centre of {dimension})");
+        }
+
+        return ([.. pca.Axes.Select(a => a.ToArray())], [.. pca.Mean]);
+    }
+
+    /// <summary>Reads the PCA parameters from model.zip through ML.NET's model loader (models without the copy in model.json; training's check).</summary>
+    internal static (float[][] EigenVectors, float[] Mean) ReadPca(string zipPath, int dimension, int rank)
     {
         try
         {

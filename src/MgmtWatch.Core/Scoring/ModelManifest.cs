@@ -35,6 +35,14 @@ internal sealed class ModelManifest
 
     [JsonPropertyName("scaling")] public ScalingInfo Scaling { get; set; } = new();
 
+    /// <summary>
+    /// The ML.NET PCA model's centre and principal axes, copied from model.zip at training (and checked
+    /// against it there), so that loading a model for scoring need not start ML.NET's model loader, which
+    /// cost more than analysing a small capture. Absent in models written before the copy existed; those
+    /// are read from model.zip.
+    /// </summary>
+    [JsonPropertyName("pca")] public PcaInfo? Pca { get; set; }
+
     [JsonPropertyName("metrics")] public Dictionary<string, double> Metrics { get; set; } = [];
 
     /// <summary>SHA-256 of model.zip and baseline.json.</summary>
@@ -70,6 +78,16 @@ internal sealed class ModelManifest
         [JsonPropertyName("derivation")] public string Derivation { get; set; } = "";
 
         [JsonPropertyName("target_rate")] public double TargetRate { get; set; }
+    }
+
+    /// <summary>The PCA model's parameters, as ML.NET's PcaModelParameters gives them.</summary>
+    public sealed class PcaInfo
+    {
+        /// <summary>Centre of the standardised training data (GetMean).</summary>
+        [JsonPropertyName("mean")] public List<float> Mean { get; set; } = [];
+
+        /// <summary>The principal axes, one feature-length vector each (GetEigenVectors).</summary>
+        [JsonPropertyName("axes")] public List<List<float>> Axes { get; set; } = [];
     }
 
     /// <summary>Standardisation and subspace statistics the scorer needs besides the ML.NET model.</summary>

@@ -171,6 +171,11 @@ public static class ModelTrainer
                 Eigenvalues = eigenvalues.Select(v => (float)(v / fit.Length)).ToList(),
                 ResidualMean = (float)(residual / fit.Length),
             },
+            Pca = new ModelManifest.PcaInfo
+            {
+                Mean = [.. pcaMean],
+                Axes = [.. eigen.Select(axis => axis.ToList())],
+            },
         };
 
         // Score the held-back baseline with the model as it will be loaded, and calibrate.
@@ -206,6 +211,13 @@ public static class ModelTrainer
         {
             ml.Model.Save(model, data.Schema, buffer);
             File.WriteAllBytes(zipPath, Reproducible(buffer.ToArray()));
+        }
+
+        // Scoring reads the copy in model.json; prove it is what ML.NET reads back from the file just written.
+        var (savedAxes, savedMean) = AnomalyModel.ReadPca(zipPath, d, k);
+        if (!savedMean.SequenceEqual(pcaMean) || !savedAxes.Zip(eigen).All(pair => pair.First.SequenceEqual(pair.Second)))
+        {
+            throw new InvalidOperationException($"{zipPath} does not read back as the model just trained");
         }
 
         var profilePath = Path.Combine(directory, ModelFiles.Baseline);

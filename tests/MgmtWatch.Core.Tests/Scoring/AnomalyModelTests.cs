@@ -93,11 +93,83 @@ public class AnomalyModelTests
     [Fact]
     public void CorruptModelZipWithAMatchingHashIsStillRefused()
     {
+        // A model written before model.json carried the PCA copy is read through ML.NET, which must refuse
+        // a zip that is not a model even when someone has re-hashed it. (With the copy, model.zip is only
+        // hashed at load; training proved the copy is what ML.NET reads from it, test below.)
         var dir = CopyOfSiteModel();
         var zip = Path.Combine(dir, ModelFiles.Model);
         File.WriteAllBytes(zip, new byte[] { 0x50, 0x4B, 0x03, 0x04, 1, 2, 3 });
-        EditManifest(dir, m => m["files"]![ModelFiles.Model] = AnomalyModel.Sha256(zip));
+        EditManifest(dir, m =>
+        {
+            m["files"]![ModelFiles.Model] = AnomalyModel.Sha256(zip);
+            m.Remove("pca");
+        });
         Assert.Contains("corrupt", Assert.Throws<ModelLoadException>(() => AnomalyModel.Load(dir)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PcaCopyInTheManifestIsWhatMlNetReadsFromModelZip()
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(TestModels.Site, ModelFiles.Manifest)))!;
+        var pca = manifest["pca"]!;
+        var axes = pca["axes"]!.AsArray().Select(a => a!.AsArray().Select(v => v!.GetValue<float>()).ToArray()).ToArray();
+        var mean = pca["mean"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+
+        var (mlAxes, mlMean) = AnomalyModel.ReadPca(Path.Combine(TestModels.Site, ModelFiles.Model), FeatureSchema.Count, axes.Length);
+
+        Assert.Equal(manifest["trainer"]!["rank"]!.GetValue<int>(), axes.Length);
+        Assert.Equal(mlMean, mean);
+        Assert.Equal(mlAxes.Length, axes.Length);
+        for (var i = 0; i < axes.Length; i++)
+        {
+            Assert.Equal(mlAxes[i], axes[i]);
+        }
+    }
+
+    [Fact]
+    public void ModelWithoutThePcaCopyIsReadThroughMlNetAndScoresTheSame()
+    {
+        var dir = CopyOfSiteModel();
+        EditManifest(dir, m => m.Remove("pca"));
+        var fromCopy = AnomalyModel.Load(TestModels.Site);
+        var fromZip = AnomalyModel.Load(dir);
+        var extractor = new FlowFeatureExtractor(fromCopy.Profile);
+        var v = new float[FeatureSchema.Count];
+        var compared = 0;
+        foreach (var f in TestModels.Flows(SiteCapture.Build(seed: 6, minutes: 20).WriteTemp()))
+        {
+            extractor.Extract(f, v);
+            Assert.Equal(fromZip.Score(v, default), fromCopy.Score(v, default));
+            compared++;
+        }
+
+        Assert.True(compared > 200, $"only {compared} flows compared");
+    }
+
+    [Theory]
+    [InlineData("axis missing")]
+    [InlineData("axis too short")]
+    [InlineData("centre too long")]
+    public void InvalidPcaCopyIsRefused(string damage)
+    {
+        var dir = CopyOfSiteModel();
+        EditManifest(dir, m =>
+        {
+            var pca = m["pca"]!;
+            switch (damage)
+            {
+                case "axis missing":
+                    pca["axes"]!.AsArray().RemoveAt(0);
+                    break;
+                case "axis too short":
+                    pca["axes"]![3]!.AsArray().RemoveAt(0);
+                    break;
+                default:
+                    pca["mean"]!.AsArray().Add(0f);
+                    break;
+            }
+        });
+        Assert.Contains("invalid pca section", Assert.Throws<ModelLoadException>(() => AnomalyModel.Load(dir)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
