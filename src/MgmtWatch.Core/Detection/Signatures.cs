@@ -160,6 +160,13 @@ public static class Signatures
         Explanation = "A request for /PSBlock on TCP 49152, the Supermicro X9 UPnP service that served the BMC's passwords in clear (2014).",
     };
 
+    /// <summary>A TLS server's certificate changed: a reflash, a renewal, or another machine in its place.</summary>
+    public static readonly Signature TlsCertificateChanged = new(9103003,
+        "MGMTWATCH POLICY TLS server certificate changed", Classification.BadUnknown, 2)
+    {
+        Explanation = "A TLS server (address and port) presents a certificate other than the one it presented earlier in the run (TLS 1.2 and older send it in clear): BMC firmware makes itself a new certificate when it is reflashed, and a machine answering in a BMC's place shows its own. A planned renewal alerts too, once.",
+    };
+
     // ---- DNS (threats.md §11) ----
 
     /// <summary>DNS tunnelling.</summary>

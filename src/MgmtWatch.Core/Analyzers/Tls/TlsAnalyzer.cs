@@ -5,8 +5,10 @@ namespace MgmtWatch.Core.Analyzers.Tls;
 /// <summary>
 /// TLS handshakes (RFC 5246, RFC 8446): Redfish, the web UI and HTML5 consoles of every BMC. From the
 /// ClientHello: server name, ALPN, JA3 and JA4; from the ServerHello: negotiated version and cipher, JA3S;
-/// a server's alert in place of a ServerHello is recorded too. Once both hellos are read the flow is no
-/// longer inspected: the encrypted session (megabytes for a console) costs nothing per packet.
+/// from the server's certificate (TLS 1.2 and older send it in clear): subject, issuer, serial, validity
+/// and fingerprint (<see cref="ServerCertificate"/>); a server's alert in place of a ServerHello is recorded
+/// too. Once both sides' handshake messages are read the flow is no longer inspected: the encrypted session
+/// (megabytes for a console) costs nothing per packet.
 /// </summary>
 public sealed class TlsAnalyzer : IProtocolAnalyzer
 {
@@ -23,6 +25,9 @@ public sealed class TlsAnalyzer : IProtocolAnalyzer
 
     private const byte ClientHelloType = 1;
     private const byte ServerHelloType = 2;
+
+    /// <summary>TLS 1.3 (RFC 8446) and later encrypt the certificate.</summary>
+    private const ushort TlsVersion13 = 0x0304;
 
     private readonly FlowStates<State> _states = new();
     private readonly StreamBufferPool _pool = new(BufferCapacity, MaxBuffers);
@@ -139,6 +144,12 @@ public sealed class TlsAnalyzer : IProtocolAnalyzer
                 state.ServerAlpn = _serverHello.Alpn;
                 state.Ja3s = Ja3.Hash(Ja3.ServerString(_serverHello));
                 state.HelloRetry = _serverHello.HelloRetryRequest;
+                if (_serverHello.NegotiatedVersion < TlsVersion13)
+                {
+                    // The hello is parsed again with each segment until the certificate is all there (a few segments).
+                    return ReadCertificate(data, state, packet, context);
+                }
+
                 break;
             case HandshakeRead.Alert:
                 // A server answering the ClientHello with a fatal alert (protocol_version, handshake_failure):
@@ -164,6 +175,31 @@ public sealed class TlsAnalyzer : IProtocolAnalyzer
         return result;
     }
 
+    /// <summary>The server's certificate after its hello: <see cref="HandshakeRead.NeedMore"/> until it is all there.</summary>
+    private HandshakeRead ReadCertificate(ReadOnlySpan<byte> data, State state, scoped in AnalyzerPacket packet, AnalyzerContext context)
+    {
+        // The hello may have been read from _scratch; it is parsed into _serverHello already, so _scratch is free.
+        var handshakes = TlsRecords.HandshakeLayer(data, _scratch, out var final);
+        switch (ServerCertificate.FindLeaf(handshakes, out var der))
+        {
+            case CertificateSearch.Found:
+                state.Certificate = ServerCertificate.Parse(der);
+                if (state.Certificate is null)
+                {
+                    context.Anomaly(Name, "TLS_MALFORMED_CERTIFICATE", packet);
+                }
+
+                break;
+            case CertificateSearch.NeedMore when !final:
+                return HandshakeRead.NeedMore;
+            case CertificateSearch.Malformed:
+                context.Anomaly(Name, "TLS_MALFORMED_CERTIFICATE", packet);
+                break;
+        }
+
+        return HandshakeRead.Complete;
+    }
+
     /// <inheritdoc/>
     public void OnFlowEnd(int flow, bool final, List<KeyValuePair<string, string>> fields, AnalyzerContext context)
     {
@@ -182,6 +218,17 @@ public sealed class TlsAnalyzer : IProtocolAnalyzer
         Add(fields, "tls.ja3", state.Ja3);
         Add(fields, "tls.ja3s", state.Ja3s);
         Add(fields, "tls.ja4", state.Ja4);
+        if (state.Certificate is { } certificate)
+        {
+            // Suricata's names for these (EVE tls.subject, tls.issuerdn, ...).
+            Add(fields, "tls.subject", certificate.Subject);
+            Add(fields, "tls.issuerdn", certificate.Issuer);
+            Add(fields, "tls.serial", certificate.Serial);
+            Add(fields, "tls.fingerprint", certificate.Fingerprint);
+            Add(fields, "tls.notbefore", certificate.NotBefore);
+            Add(fields, "tls.notafter", certificate.NotAfter);
+        }
+
         Add(fields, "tls.alert", state.Alert);
         if (state.HelloRetry)
         {
@@ -230,11 +277,14 @@ public sealed class TlsAnalyzer : IProtocolAnalyzer
 
         public bool HelloRetry { get; set; }
 
+        public ServerCertificate? Certificate { get; set; }
+
         public void Reset()
         {
             // The analyzer has already given the streams' buffers back (OnFlowEnd).
             ServerName = Alpn = Ja3 = Ja4 = Version = Cipher = ServerAlpn = Ja3s = Alert = null;
             HelloRetry = false;
+            Certificate = null;
         }
     }
 }

@@ -143,6 +143,53 @@ internal static class TlsRecords
         }
     }
 
+    /// <summary>
+    /// The handshake messages at the start of a direction with their records taken off: the contents of its
+    /// handshake records, in order, copied into <paramref name="scratch"/> until a record of another type (the
+    /// flight ended), the end of the bytes so far, or a full scratch. <paramref name="final"/> is true when later
+    /// bytes cannot add to what was copied.
+    /// </summary>
+    public static ReadOnlySpan<byte> HandshakeLayer(ReadOnlySpan<byte> stream, Span<byte> scratch, out bool final)
+    {
+        var pos = 0;
+        var have = 0;
+        while (true)
+        {
+            if (have == scratch.Length)
+            {
+                final = true;
+                break;
+            }
+
+            if (stream.Length - pos < RecordHeaderLength)
+            {
+                final = false;
+                break;
+            }
+
+            var length = (stream[pos + 3] << 8) | stream[pos + 4];
+            if (stream[pos] != ContentHandshake || stream[pos + 1] != 3 || length == 0 || length > MaxRecordLength)
+            {
+                final = true;
+                break;
+            }
+
+            var available = Math.Min(length, stream.Length - pos - RecordHeaderLength);
+            var take = Math.Min(available, scratch.Length - have);
+            stream.Slice(pos + RecordHeaderLength, take).CopyTo(scratch[have..]);
+            have += take;
+            if (available < length)
+            {
+                final = have == scratch.Length;
+                break;
+            }
+
+            pos += RecordHeaderLength + length;
+        }
+
+        return scratch[..have];
+    }
+
     /// <summary>Whether fewer than five bytes could still be the start of a TLS record.</summary>
     private static bool LooksLikeRecordStart(ReadOnlySpan<byte> stream) =>
         (stream.Length < 1 || stream[0] is >= 20 and <= 24) && (stream.Length < 2 || stream[1] == 3) && (stream.Length < 3 || stream[2] <= 4);

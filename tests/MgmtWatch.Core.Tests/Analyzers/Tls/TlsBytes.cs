@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using MgmtWatch.Core.Analyzers.Tls;
 
 namespace MgmtWatch.Core.Tests.Analyzers.Tls;
 
@@ -78,6 +81,29 @@ public static class TlsBytes
 
         return [.. output];
     }
+
+    /// <summary>A self-signed certificate (DER) made with .NET's own X.509 writer, for the name <paramref name="name"/> builds.</summary>
+    public static byte[] SelfSignedCertificate(DateTimeOffset notBefore, DateTimeOffset notAfter, Action<X500DistinguishedNameBuilder> name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var builder = new X500DistinguishedNameBuilder();
+        name(builder);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(builder.Build(), key, HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(notBefore, notAfter);
+        return certificate.RawData;
+    }
+
+    /// <summary>A Certificate handshake message with one certificate (RFC 5246 §7.4.2).</summary>
+    public static byte[] Certificate(byte[] der) => [ServerCertificate.HandshakeType, .. U24(der.Length + 6), .. U24(der.Length + 3), .. U24(der.Length), .. der];
+
+    public static byte[] ServerHelloDone => [14, 0, 0, 0];
+
+    public static byte[] U24(int v) => [(byte)(v >> 16), (byte)(v >> 8), (byte)v];
+
+    /// <summary>A TLS 1.2 server's first flight: ServerHello, Certificate, ServerHelloDone, in records of at most <paramref name="recordSize"/> bytes.</summary>
+    public static byte[] ServerFlight(byte[] der, int recordSize = 16384) =>
+        Records([.. ServerHello(0x0303, 0xc02f, null), .. Certificate(der), .. ServerHelloDone], recordSize);
 
     public static ushort[] Hex(string commaSeparated) =>
         [.. commaSeparated.Split(',').Select(h => Convert.ToUInt16(h, 16))];

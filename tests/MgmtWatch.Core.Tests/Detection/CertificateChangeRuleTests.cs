@@ -1,0 +1,83 @@
+using MgmtWatch.Core.Detection;
+using MgmtWatch.Core.Output;
+using MgmtWatch.Core.Tests.Support;
+using static MgmtWatch.Core.Tests.Analyzers.Tls.TlsBytes;
+
+namespace MgmtWatch.Core.Tests.Detection;
+
+/// <summary>
+/// Rule 9103003 on TLS sessions written here with real certificates (.NET's X.509 writer): a BMC's web
+/// server that starts presenting another certificate, as after a reflash, and the cases that must stay quiet.
+/// </summary>
+public class CertificateChangeRuleTests
+{
+    private const string Bmc = "10.20.0.5";
+
+    private static readonly byte[] Factory = SelfSignedCertificate(new DateTimeOffset(2023, 5, 1, 8, 0, 0, TimeSpan.Zero),
+        new DateTimeOffset(2033, 5, 1, 8, 0, 0, TimeSpan.Zero), b => b.AddCommonName("IPMI"));
+
+    private static readonly byte[] AfterReflash = SelfSignedCertificate(new DateTimeOffset(2026, 3, 2, 10, 15, 0, TimeSpan.Zero),
+        new DateTimeOffset(2036, 3, 2, 10, 15, 0, TimeSpan.Zero), b => b.AddCommonName("IPMI"));
+
+    private static List<AlertEvent> Alerts(PcapBuilder b) =>
+        Analyze.Capture(b).Events.Alerts.Where(a => a.SignatureId == Signatures.TlsCertificateChanged.Id).ToList();
+
+    /// <summary>One HTTPS session, <paramref name="minute"/> minutes into the capture.</summary>
+    private static void Session(PcapBuilder b, double minute, string client, string server, ushort port, byte[] certificate)
+    {
+        new TcpConversation(b, client, (ushort)(40000 + (int)minute), server, port, start: minute * 60)
+            .Handshake()
+            .Client(Records(ClientHello(0x0303, [0xc02f], [Sni("bmc05.example.net")])))
+            .Server(ServerFlight(certificate))
+            .Close();
+    }
+
+    [Fact]
+    public void ANewCertificateOnAKnownServerIsOneAlertNamingBothFingerprints()
+    {
+        var b = new PcapBuilder();
+        Session(b, 0, "10.20.9.1", Bmc, 443, Factory);
+        Session(b, 5, "10.20.9.2", Bmc, 443, Factory);
+        Session(b, 10, "10.20.9.1", Bmc, 443, AfterReflash);
+        Session(b, 15, "10.20.9.2", Bmc, 443, AfterReflash); // another client meets the same new certificate: same incident
+        var alert = Assert.Single(Alerts(b));
+        Assert.Equal(Bmc, alert.Source.ToString());
+        Assert.Equal("10.20.9.1", alert.Destination.ToString());
+        var evidence = alert.Evidence!.ToDictionary(e => e.Key, e => e.Value);
+        var run = RenderedRun.Of(b);
+        var fingerprints = run.FlowsOf("tls").Select(f => f.Field("tls.fingerprint")).Distinct().ToList();
+        Assert.Equal(2, fingerprints.Count);
+        Assert.Equal(fingerprints[0], evidence["previous_fingerprint"]);
+        Assert.Equal(fingerprints[1], evidence["fingerprint"]);
+        Assert.Equal("2026-03-02T10:15:00", evidence["notbefore"]);
+        Assert.Equal("2023-05-01T08:00:00", evidence["previous_notbefore"]);
+        Assert.Equal("CN=IPMI", evidence["subject"]);
+        Assert.Contains(fingerprints[1]!, alert.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SameCertificateOtherPortsAndOtherServersAreQuiet()
+    {
+        var b = new PcapBuilder();
+        Session(b, 0, "10.20.9.1", Bmc, 443, Factory);
+        Session(b, 5, "10.20.9.1", Bmc, 443, Factory);
+        Session(b, 6, "10.20.9.1", Bmc, 8443, AfterReflash); // another service of the same BMC has its own certificate
+        Session(b, 7, "10.20.9.1", "10.20.0.6", 443, AfterReflash); // another BMC
+        Session(b, 12, "10.20.9.3", Bmc, 443, Factory);
+        Assert.Empty(Alerts(b));
+    }
+
+    /// <summary>Back and forth between two certificates (two machines answering for one address) alerts at each change once the incident window has passed.</summary>
+    [Fact]
+    public void FlappingBetweenTwoCertificatesAlertsAgainAfterTheIncidentWindow()
+    {
+        var b = new PcapBuilder();
+        Session(b, 0, "10.20.9.1", Bmc, 443, Factory);
+        Session(b, 5, "10.20.9.1", Bmc, 443, AfterReflash);
+        Session(b, 10, "10.20.9.1", Bmc, 443, Factory); // within the hour: a repeat of the same incident
+        Session(b, 80, "10.20.9.1", Bmc, 443, AfterReflash);
+        var (events, summary) = Analyze.Capture(b);
+        Assert.Equal(2, events.Alerts.Count(a => a.SignatureId == Signatures.TlsCertificateChanged.Id));
+        Assert.True(summary.AlertsSuppressed >= 1, $"suppressed {summary.AlertsSuppressed}");
+    }
+}
