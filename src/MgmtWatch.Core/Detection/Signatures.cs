@@ -164,7 +164,7 @@ public static class Signatures
     public static readonly Signature TlsCertificateChanged = new(9103003,
         "MGMTWATCH POLICY TLS server certificate changed", Classification.BadUnknown, 2)
     {
-        Explanation = "A TLS server (address and port) presents a certificate other than the one it presented earlier in the run (TLS 1.2 and older send it in clear): BMC firmware makes itself a new certificate when it is reflashed, and a machine answering in a BMC's place shows its own. A planned renewal alerts too, once.",
+        Explanation = "A TLS server (address and port) presents a certificate other than the one it presented earlier in the run or, with a model, than those the baseline saw it present (TLS 1.2 and older send it in clear): BMC firmware makes itself a new certificate when it is reflashed, and a machine answering in a BMC's place shows its own. A planned renewal alerts too, once.",
     };
 
     // ---- DNS (threats.md §11) ----

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MgmtWatch.Core.Decoding;
@@ -27,6 +28,12 @@ public sealed class BaselineProfile : IBaselineView
     /// <summary>Entries per set accepted when loading, so a hostile profile cannot exhaust memory.</summary>
     public const int MaxEntries = 2_000_000;
 
+    /// <summary>
+    /// Certificates remembered per TLS server and port: a BMC has one, a renewal adds one; more than a few means
+    /// a server that changes certificates as a matter of course, and the first ones stand for it.
+    /// </summary>
+    public const int MaxCertificatesPerServer = 8;
+
     // Occurrence counts (flows) while building; a loaded profile knows only that each entry occurred.
     private readonly Dictionary<HostAddress, int> _hosts = [];
     private readonly Dictionary<(HostAddress, HostAddress), int> _pairs = [];
@@ -34,6 +41,7 @@ public sealed class BaselineProfile : IBaselineView
     private readonly Dictionary<(HostAddress, string), int> _serverServices = [];
     private readonly HashSet<HostAddress> _bmcs = [];
     private readonly HashSet<(ulong, ulong)> _networks = [];
+    private readonly Dictionary<(HostAddress, ushort), List<string>> _certificates = [];
 
     /// <summary>Flows the profile was built from.</summary>
     public long Flows { get; private set; }
@@ -69,6 +77,22 @@ public sealed class BaselineProfile : IBaselineView
 
         AddNetworkOf(flow.OrigHost);
         AddNetworkOf(flow.RespHost);
+        if (flow.Service == "tls" && flow.Field("tls.fingerprint") is { } fingerprint)
+        {
+            AddCertificate((flow.RespHost, flow.RespPort), fingerprint);
+        }
+    }
+
+    private void AddCertificate((HostAddress, ushort) server, string fingerprint)
+    {
+        if (!_certificates.TryGetValue(server, out var known))
+        {
+            _certificates[server] = [fingerprint];
+        }
+        else if (known.Count < MaxCertificatesPerServer && !known.Contains(fingerprint))
+        {
+            known.Add(fingerprint);
+        }
     }
 
     /// <summary>Adds everything another profile knows (merging a new baseline into an old model).</summary>
@@ -82,6 +106,13 @@ public sealed class BaselineProfile : IBaselineView
         MergeCounts(_serverServices, other._serverServices);
         _bmcs.UnionWith(other._bmcs);
         _networks.UnionWith(other._networks);
+        foreach (var (server, fingerprints) in other._certificates)
+        {
+            foreach (var fingerprint in fingerprints)
+            {
+                AddCertificate(server, fingerprint);
+            }
+        }
     }
 
     /// <summary>Declares a network (CIDR) part of the site.</summary>
@@ -129,6 +160,10 @@ public sealed class BaselineProfile : IBaselineView
     /// <inheritdoc/>
     public bool IsBmc(HostAddress host) => _bmcs.Contains(host);
 
+    /// <inheritdoc/>
+    public IReadOnlyList<string> CertificatesOf(HostAddress server, ushort port) =>
+        _certificates.TryGetValue((server, port), out var known) ? known : [];
+
     private void AddNetworkOf(HostAddress host)
     {
         if (IsPrivate(host))
@@ -165,6 +200,9 @@ public sealed class BaselineProfile : IBaselineView
             ClientServices = _clientServices.Keys.Select(p => $"{p.Item1} {p.Item2}").Order(StringComparer.Ordinal).ToList(),
             ServerServices = _serverServices.Keys.Select(p => $"{p.Item1} {p.Item2}").Order(StringComparer.Ordinal).ToList(),
             Networks = _networks.Select(n => new HostAddress(n.Item1, n.Item2).ToString()).Order(StringComparer.Ordinal).ToList(),
+            Certificates = _certificates.Count == 0 ? null : _certificates
+                .SelectMany(c => c.Value.Select(f => string.Create(CultureInfo.InvariantCulture, $"{c.Key.Item1} {c.Key.Item2} {f}")))
+                .Order(StringComparer.Ordinal).ToList(),
         };
         JsonSerializer.Serialize(stream, dto, ProfileJson.Default.ProfileDto);
     }
@@ -221,6 +259,18 @@ public sealed class BaselineProfile : IBaselineView
             p._networks.Add(NetworkOf(ParseHost(n)));
         }
 
+        foreach (var c in Bounded(dto.Certificates, "certificates"))
+        {
+            var (host, rest) = Split(c);
+            var (port, fingerprint) = Split(rest);
+            if (!ushort.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || !IsFingerprint(fingerprint))
+            {
+                throw new InvalidDataException($"malformed certificate entry '{Truncate(c)}' in the baseline profile");
+            }
+
+            p.AddCertificate((ParseHost(host), number), fingerprint);
+        }
+
         return p;
     }
 
@@ -238,6 +288,10 @@ public sealed class BaselineProfile : IBaselineView
 
     private static HostAddress ParseHost(string s) =>
         HostAddress.TryParse(s, out var a) ? a : throw new InvalidDataException($"malformed address '{Truncate(s)}' in the baseline profile");
+
+    /// <summary>A SHA-1 fingerprint as the TLS analyzer writes it: 20 lower-case hex bytes joined by ':'.</summary>
+    private static bool IsFingerprint(string s) =>
+        s.Length == 59 && s.Select((c, i) => i % 3 == 2 ? c == ':' : char.IsAsciiHexDigitLower(c)).All(ok => ok);
 
     private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "...";
 
@@ -263,6 +317,11 @@ public sealed class BaselineProfile : IBaselineView
 
         [JsonPropertyName("networks")]
         public List<string>? Networks { get; set; }
+
+        /// <summary>"server port fingerprint" for each certificate a TLS server presented; absent before this existed.</summary>
+        [JsonPropertyName("certificates")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public List<string>? Certificates { get; set; }
     }
 }
 

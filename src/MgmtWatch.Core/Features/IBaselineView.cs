@@ -22,4 +22,10 @@ public interface IBaselineView
 
     /// <summary>The host is a BMC (it answered BMC protocols in the baseline).</summary>
     bool IsBmc(HostAddress host);
+
+    /// <summary>
+    /// Fingerprints (tls.fingerprint) of the certificates the server presented on the port in the baseline;
+    /// empty when it presented none there (no TLS 1.2 handshake, or a server the baseline never saw).
+    /// </summary>
+    IReadOnlyList<string> CertificatesOf(HostAddress server, ushort port);
 }

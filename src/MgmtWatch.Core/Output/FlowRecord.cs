@@ -112,6 +112,20 @@ public sealed class FlowRecord
     /// <summary>Extra analyzer fields, written as <c>mgmtwatch.&lt;name&gt;</c> in the flow log and under <c>mgmtwatch</c> in EVE.</summary>
     public List<KeyValuePair<string, string>> Fields { get; private set; } = [];
 
+    /// <summary>The analyzer field <paramref name="name"/>, or null (a linear search: a record holds a few dozen fields at most).</summary>
+    public string? Field(string name)
+    {
+        foreach (var (key, value) in Fields)
+        {
+            if (key == name)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The uid as UTF-8.</summary>
     public ReadOnlySpan<byte> UidUtf8 => _uid.AsSpan(0, UidLength);
 

@@ -26,4 +26,6 @@ internal sealed class LeaveOneOutBaseline : IBaselineView
     public bool IsSiteAddress(HostAddress address) => _profile.IsSiteAddress(address);
 
     public bool IsBmc(HostAddress host) => _profile.IsBmc(host);
+
+    public IReadOnlyList<string> CertificatesOf(HostAddress server, ushort port) => _profile.CertificatesOf(server, port);
 }

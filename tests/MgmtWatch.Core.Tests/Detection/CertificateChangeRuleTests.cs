@@ -1,6 +1,10 @@
+using MgmtWatch.Core.Decoding;
 using MgmtWatch.Core.Detection;
+using MgmtWatch.Core.Features;
 using MgmtWatch.Core.Output;
+using MgmtWatch.Core.Pipeline;
 using MgmtWatch.Core.Tests.Support;
+using MgmtWatch.Core.Training;
 using static MgmtWatch.Core.Tests.Analyzers.Tls.TlsBytes;
 
 namespace MgmtWatch.Core.Tests.Detection;
@@ -66,6 +70,63 @@ public class CertificateChangeRuleTests
         Session(b, 12, "10.20.9.3", Bmc, 443, Factory);
         Assert.Empty(Alerts(b));
     }
+
+    /// <summary>With a model, a capture taken after the change alerts on its first handshake, against what the baseline saw.</summary>
+    [Fact]
+    public void AgainstTheBaselineTheFirstHandshakeWithANewCertificateAlerts()
+    {
+        var baselineDay = new PcapBuilder();
+        Session(baselineDay, 0, "10.20.9.1", Bmc, 443, Factory);
+        Session(baselineDay, 5, "10.20.9.2", Bmc, 443, Factory);
+        var baseline = Profile(baselineDay);
+        var factoryFingerprint = Assert.Single(baseline.CertificatesOf(Address(Bmc), 443));
+
+        var today = new PcapBuilder();
+        Session(today, 0, "10.20.9.1", Bmc, 443, AfterReflash);
+        Session(today, 5, "10.20.9.2", Bmc, 443, AfterReflash);
+        var alert = Assert.Single(Analyze.Capture(today, new PipelineOptions { Baseline = baseline }).Events.Alerts,
+            a => a.SignatureId == Signatures.TlsCertificateChanged.Id);
+        var evidence = alert.Evidence!.ToDictionary(e => e.Key, e => e.Value);
+        Assert.Equal(factoryFingerprint, evidence["previous_fingerprint"]);
+        Assert.NotEqual(factoryFingerprint, evidence["fingerprint"]);
+        Assert.Contains("the baseline", alert.Description, StringComparison.Ordinal);
+
+        // Without the model nothing came before: nothing to compare with.
+        Assert.Empty(Alerts(today));
+    }
+
+    /// <summary>A server that moves between certificates the baseline already knew (a renewal inside the baseline) is quiet.</summary>
+    [Fact]
+    public void CertificatesTheBaselineKnewAreQuietInAnyOrder()
+    {
+        var baselineDay = new PcapBuilder();
+        Session(baselineDay, 0, "10.20.9.1", Bmc, 443, Factory);
+        Session(baselineDay, 5, "10.20.9.1", Bmc, 443, AfterReflash);
+        var baseline = Profile(baselineDay);
+        Assert.Equal(2, baseline.CertificatesOf(Address(Bmc), 443).Count);
+
+        var today = new PcapBuilder();
+        Session(today, 0, "10.20.9.1", Bmc, 443, AfterReflash);
+        Session(today, 5, "10.20.9.1", Bmc, 443, Factory);
+        Session(today, 10, "10.20.9.1", Bmc, 443, AfterReflash);
+        Assert.DoesNotContain(Analyze.Capture(today, new PipelineOptions { Baseline = baseline }).Events.Alerts,
+            a => a.SignatureId == Signatures.TlsCertificateChanged.Id);
+    }
+
+    private static BaselineProfile Profile(PcapBuilder capture)
+    {
+        var collector = new FlowCollector();
+        Analyze.Capture(capture, new PipelineOptions { Scorer = collector });
+        var profile = new BaselineProfile();
+        foreach (var flow in collector.Flows)
+        {
+            profile.Add(flow);
+        }
+
+        return profile;
+    }
+
+    private static HostAddress Address(string text) => HostAddress.TryParse(text, out var a) ? a : throw new ArgumentException(text);
 
     /// <summary>Back and forth between two certificates (two machines answering for one address) alerts at each change once the incident window has passed.</summary>
     [Fact]

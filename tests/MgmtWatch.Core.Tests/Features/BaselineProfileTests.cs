@@ -74,10 +74,48 @@ public class BaselineProfileTests
         Assert.True(q.IsSiteAddress(Ip("10.60.0.1")));
     }
 
+    /// <summary>The certificates TLS servers presented, learned from the TLS analyzer's fields on real handshakes, survive saving.</summary>
+    [Fact]
+    public void CertificatesOfTlsServersAreLearnedAndSurviveSaving()
+    {
+        var collector = new Core.Training.FlowCollector();
+        Analyze.File(Path.Combine(RepoPaths.Pcaps, "tls-openssl.pcap"), new Core.Pipeline.PipelineOptions { Scorer = collector });
+        var p = new BaselineProfile();
+        foreach (var flow in collector.Flows)
+        {
+            p.Add(flow);
+        }
+
+        var presented = collector.Flows.Where(f => f.Field("tls.fingerprint") is not null).ToList();
+        Assert.Equal(2, presented.Count); // the two TLS 1.2 sessions, on 443 and 8443
+        using var ms = new MemoryStream();
+        p.Save(ms);
+        ms.Position = 0;
+        var q = BaselineProfile.Load(ms);
+        foreach (var flow in presented)
+        {
+            Assert.Equal([flow.Field("tls.fingerprint")!], q.CertificatesOf(flow.RespHost, flow.RespPort));
+        }
+
+        Assert.Empty(q.CertificatesOf(presented[0].RespHost, 10443)); // TLS 1.3 there: encrypted
+        Assert.Empty(q.CertificatesOf(Ip("127.0.0.2"), presented[0].RespPort)); // another server
+    }
+
+    [Fact]
+    public void AProfileWrittenBeforeCertificatesLoadsWithoutThem()
+    {
+        var q = BaselineProfile.Load(new MemoryStream(Encoding.UTF8.GetBytes("""{"flows":1,"hosts":["10.0.0.1"]}""")));
+        Assert.Empty(q.CertificatesOf(Ip("10.0.0.1"), 443));
+    }
+
     [Theory]
     [InlineData("{not json")]
     [InlineData("""{"hosts":["10.0.0.1","not-an-address"]}""")]
     [InlineData("""{"pairs":["10.0.0.1"]}""")]
+    [InlineData("""{"certificates":["10.0.0.1 443"]}""")]
+    [InlineData("""{"certificates":["10.0.0.1 99999 66:96:0c:c0:cd:72:10:5e:9c:5d:87:c4:9d:07:c9:7d:5f:56:f7:32"]}""")]
+    [InlineData("""{"certificates":["10.0.0.1 443 66:96:0C:c0:cd:72:10:5e:9c:5d:87:c4:9d:07:c9:7d:5f:56:f7:32"]}""")]
+    [InlineData("""{"certificates":["10.0.0.1 443 66:96:0c:c0:cd:72:10:5e:9c:5d:87:c4:9d:07:c9:7d:5f:56:f7"]}""")]
     public void MalformedProfileIsRefused(string json)
     {
         Assert.Throws<InvalidDataException>(() => BaselineProfile.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));
