@@ -22,7 +22,7 @@ internal sealed class FlowRules
             new BeaconRule(context.Settings),
             new BmcOutboundRule(),
             new BmcLateralRule(),
-            new CertificateChangeRule(),
+            new ServerIdentityRule(),
         ];
     }
 

@@ -167,6 +167,13 @@ public static class Signatures
         Explanation = "A TLS server (address and port) presents a certificate other than the one it presented earlier in the run or, with a model, than those the baseline saw it present (TLS 1.2 and older send it in clear): BMC firmware makes itself a new certificate when it is reflashed, and a machine answering in a BMC's place shows its own. A planned renewal alerts too, once.",
     };
 
+    /// <summary>An SSH server's host key changed: a reflash, a re-keyed server, or another machine in its place.</summary>
+    public static readonly Signature SshHostKeyChanged = new(9104001,
+        "MGMTWATCH POLICY SSH host key changed", Classification.BadUnknown, 2)
+    {
+        Explanation = "An SSH server (address and port) presents a host key other than the one it presented earlier in the run or, with a model, than those the baseline saw it present: BMC firmware makes itself new host keys when it is reflashed, and a machine answering in a BMC's place shows its own (what an SSH client warns about as REMOTE HOST IDENTIFICATION HAS CHANGED). Deliberate re-keying alerts too, once.",
+    };
+
     // ---- DNS (threats.md §11) ----
 
     /// <summary>DNS tunnelling.</summary>

@@ -29,10 +29,11 @@ public sealed class BaselineProfile : IBaselineView
     public const int MaxEntries = 2_000_000;
 
     /// <summary>
-    /// Certificates remembered per TLS server and port: a BMC has one, a renewal adds one; more than a few means
-    /// a server that changes certificates as a matter of course, and the first ones stand for it.
+    /// Identities (TLS certificates, SSH host keys) remembered per server and port: a BMC has one, a renewal
+    /// adds one; more than a few means a server that changes them as a matter of course, and the first ones
+    /// stand for it.
     /// </summary>
-    public const int MaxCertificatesPerServer = 8;
+    public const int MaxIdentitiesPerServer = 8;
 
     // Occurrence counts (flows) while building; a loaded profile knows only that each entry occurred.
     private readonly Dictionary<HostAddress, int> _hosts = [];
@@ -41,7 +42,7 @@ public sealed class BaselineProfile : IBaselineView
     private readonly Dictionary<(HostAddress, string), int> _serverServices = [];
     private readonly HashSet<HostAddress> _bmcs = [];
     private readonly HashSet<(ulong, ulong)> _networks = [];
-    private readonly Dictionary<(HostAddress, ushort), List<string>> _certificates = [];
+    private readonly Dictionary<(HostAddress, ushort), List<string>> _identities = [];
 
     /// <summary>Flows the profile was built from.</summary>
     public long Flows { get; private set; }
@@ -77,19 +78,19 @@ public sealed class BaselineProfile : IBaselineView
 
         AddNetworkOf(flow.OrigHost);
         AddNetworkOf(flow.RespHost);
-        if (flow.Service == "tls" && flow.Field("tls.fingerprint") is { } fingerprint)
+        if (ServerIdentity.FingerprintOf(flow) is { } fingerprint)
         {
-            AddCertificate((flow.RespHost, flow.RespPort), fingerprint);
+            AddIdentity((flow.RespHost, flow.RespPort), fingerprint);
         }
     }
 
-    private void AddCertificate((HostAddress, ushort) server, string fingerprint)
+    private void AddIdentity((HostAddress, ushort) server, string fingerprint)
     {
-        if (!_certificates.TryGetValue(server, out var known))
+        if (!_identities.TryGetValue(server, out var known))
         {
-            _certificates[server] = [fingerprint];
+            _identities[server] = [fingerprint];
         }
-        else if (known.Count < MaxCertificatesPerServer && !known.Contains(fingerprint))
+        else if (known.Count < MaxIdentitiesPerServer && !known.Contains(fingerprint))
         {
             known.Add(fingerprint);
         }
@@ -106,11 +107,11 @@ public sealed class BaselineProfile : IBaselineView
         MergeCounts(_serverServices, other._serverServices);
         _bmcs.UnionWith(other._bmcs);
         _networks.UnionWith(other._networks);
-        foreach (var (server, fingerprints) in other._certificates)
+        foreach (var (server, fingerprints) in other._identities)
         {
             foreach (var fingerprint in fingerprints)
             {
-                AddCertificate(server, fingerprint);
+                AddIdentity(server, fingerprint);
             }
         }
     }
@@ -161,8 +162,8 @@ public sealed class BaselineProfile : IBaselineView
     public bool IsBmc(HostAddress host) => _bmcs.Contains(host);
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> CertificatesOf(HostAddress server, ushort port) =>
-        _certificates.TryGetValue((server, port), out var known) ? known : [];
+    public IReadOnlyList<string> IdentitiesOf(HostAddress server, ushort port) =>
+        _identities.TryGetValue((server, port), out var known) ? known : [];
 
     private void AddNetworkOf(HostAddress host)
     {
@@ -200,7 +201,7 @@ public sealed class BaselineProfile : IBaselineView
             ClientServices = _clientServices.Keys.Select(p => $"{p.Item1} {p.Item2}").Order(StringComparer.Ordinal).ToList(),
             ServerServices = _serverServices.Keys.Select(p => $"{p.Item1} {p.Item2}").Order(StringComparer.Ordinal).ToList(),
             Networks = _networks.Select(n => new HostAddress(n.Item1, n.Item2).ToString()).Order(StringComparer.Ordinal).ToList(),
-            Certificates = _certificates.Count == 0 ? null : _certificates
+            ServerIdentities = _identities.Count == 0 ? null : _identities
                 .SelectMany(c => c.Value.Select(f => string.Create(CultureInfo.InvariantCulture, $"{c.Key.Item1} {c.Key.Item2} {f}")))
                 .Order(StringComparer.Ordinal).ToList(),
         };
@@ -259,16 +260,16 @@ public sealed class BaselineProfile : IBaselineView
             p._networks.Add(NetworkOf(ParseHost(n)));
         }
 
-        foreach (var c in Bounded(dto.Certificates, "certificates"))
+        foreach (var c in Bounded(dto.ServerIdentities, "server_identities"))
         {
             var (host, rest) = Split(c);
             var (port, fingerprint) = Split(rest);
             if (!ushort.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || !IsFingerprint(fingerprint))
             {
-                throw new InvalidDataException($"malformed certificate entry '{Truncate(c)}' in the baseline profile");
+                throw new InvalidDataException($"malformed server identity '{Truncate(c)}' in the baseline profile");
             }
 
-            p.AddCertificate((ParseHost(host), number), fingerprint);
+            p.AddIdentity((ParseHost(host), number), fingerprint);
         }
 
         return p;
@@ -289,9 +290,13 @@ public sealed class BaselineProfile : IBaselineView
     private static HostAddress ParseHost(string s) =>
         HostAddress.TryParse(s, out var a) ? a : throw new InvalidDataException($"malformed address '{Truncate(s)}' in the baseline profile");
 
-    /// <summary>A SHA-1 fingerprint as the TLS analyzer writes it: 20 lower-case hex bytes joined by ':'.</summary>
+    /// <summary>
+    /// A fingerprint as the analyzers write them: a certificate's SHA-1, 20 lower-case hex bytes joined by ':'
+    /// (TLS), or a host key's "SHA256:" and 43 characters of unpadded base64 (SSH).
+    /// </summary>
     private static bool IsFingerprint(string s) =>
-        s.Length == 59 && s.Select((c, i) => i % 3 == 2 ? c == ':' : char.IsAsciiHexDigitLower(c)).All(ok => ok);
+        (s.Length == 59 && s.Select((c, i) => i % 3 == 2 ? c == ':' : char.IsAsciiHexDigitLower(c)).All(ok => ok)) ||
+        (s.Length == 50 && s.StartsWith("SHA256:", StringComparison.Ordinal) && s[7..].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/'));
 
     private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "...";
 
@@ -318,10 +323,10 @@ public sealed class BaselineProfile : IBaselineView
         [JsonPropertyName("networks")]
         public List<string>? Networks { get; set; }
 
-        /// <summary>"server port fingerprint" for each certificate a TLS server presented; absent before this existed.</summary>
-        [JsonPropertyName("certificates")]
+        /// <summary>"server port fingerprint" for each TLS certificate or SSH host key a server presented; absent before this existed.</summary>
+        [JsonPropertyName("server_identities")]
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-        public List<string>? Certificates { get; set; }
+        public List<string>? ServerIdentities { get; set; }
     }
 }
 

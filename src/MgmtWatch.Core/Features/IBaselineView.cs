@@ -24,8 +24,8 @@ public interface IBaselineView
     bool IsBmc(HostAddress host);
 
     /// <summary>
-    /// Fingerprints (tls.fingerprint) of the certificates the server presented on the port in the baseline;
-    /// empty when it presented none there (no TLS 1.2 handshake, or a server the baseline never saw).
+    /// Fingerprints of the keys the server proved itself with on the port in the baseline: TLS certificates
+    /// (tls.fingerprint) and SSH host keys (ssh.host_key_fingerprint); empty when it presented none there.
     /// </summary>
-    IReadOnlyList<string> CertificatesOf(HostAddress server, ushort port);
+    IReadOnlyList<string> IdentitiesOf(HostAddress server, ushort port);
 }

@@ -27,5 +27,5 @@ internal sealed class LeaveOneOutBaseline : IBaselineView
 
     public bool IsBmc(HostAddress host) => _profile.IsBmc(host);
 
-    public IReadOnlyList<string> CertificatesOf(HostAddress server, ushort port) => _profile.CertificatesOf(server, port);
+    public IReadOnlyList<string> IdentitiesOf(HostAddress server, ushort port) => _profile.IdentitiesOf(server, port);
 }

@@ -12,7 +12,7 @@ public class FlowRulesTests
     private static readonly int[] GenericRules =
     [
         Signatures.PortScan.Id, Signatures.HostSweep.Id, Signatures.LoginBruteForce.Id,
-        Signatures.Beacon.Id, Signatures.BmcOutbound.Id, Signatures.BmcLateral.Id, Signatures.TlsCertificateChanged.Id,
+        Signatures.Beacon.Id, Signatures.BmcOutbound.Id, Signatures.BmcLateral.Id, Signatures.TlsCertificateChanged.Id, Signatures.SshHostKeyChanged.Id,
     ];
 
     private static List<Core.Output.AlertEvent> Alerts(PcapBuilder b, PipelineOptions? options = null, int? signature = null) =>

@@ -94,28 +94,28 @@ public class BaselineProfileTests
         var q = BaselineProfile.Load(ms);
         foreach (var flow in presented)
         {
-            Assert.Equal([flow.Field("tls.fingerprint")!], q.CertificatesOf(flow.RespHost, flow.RespPort));
+            Assert.Equal([flow.Field("tls.fingerprint")!], q.IdentitiesOf(flow.RespHost, flow.RespPort));
         }
 
-        Assert.Empty(q.CertificatesOf(presented[0].RespHost, 10443)); // TLS 1.3 there: encrypted
-        Assert.Empty(q.CertificatesOf(Ip("127.0.0.2"), presented[0].RespPort)); // another server
+        Assert.Empty(q.IdentitiesOf(presented[0].RespHost, 10443)); // TLS 1.3 there: encrypted
+        Assert.Empty(q.IdentitiesOf(Ip("127.0.0.2"), presented[0].RespPort)); // another server
     }
 
     [Fact]
     public void AProfileWrittenBeforeCertificatesLoadsWithoutThem()
     {
         var q = BaselineProfile.Load(new MemoryStream(Encoding.UTF8.GetBytes("""{"flows":1,"hosts":["10.0.0.1"]}""")));
-        Assert.Empty(q.CertificatesOf(Ip("10.0.0.1"), 443));
+        Assert.Empty(q.IdentitiesOf(Ip("10.0.0.1"), 443));
     }
 
     [Theory]
     [InlineData("{not json")]
     [InlineData("""{"hosts":["10.0.0.1","not-an-address"]}""")]
     [InlineData("""{"pairs":["10.0.0.1"]}""")]
-    [InlineData("""{"certificates":["10.0.0.1 443"]}""")]
-    [InlineData("""{"certificates":["10.0.0.1 99999 66:96:0c:c0:cd:72:10:5e:9c:5d:87:c4:9d:07:c9:7d:5f:56:f7:32"]}""")]
-    [InlineData("""{"certificates":["10.0.0.1 443 66:96:0C:c0:cd:72:10:5e:9c:5d:87:c4:9d:07:c9:7d:5f:56:f7:32"]}""")]
-    [InlineData("""{"certificates":["10.0.0.1 443 66:96:0c:c0:cd:72:10:5e:9c:5d:87:c4:9d:07:c9:7d:5f:56:f7"]}""")]
+    [InlineData("""{"server_identities":["10.0.0.1 443"]}""")]
+    [InlineData("""{"server_identities":["10.0.0.1 99999 66:96:0c:c0:cd:72:10:5e:9c:5d:87:c4:9d:07:c9:7d:5f:56:f7:32"]}""")]
+    [InlineData("""{"server_identities":["10.0.0.1 443 66:96:0C:c0:cd:72:10:5e:9c:5d:87:c4:9d:07:c9:7d:5f:56:f7:32"]}""")]
+    [InlineData("""{"server_identities":["10.0.0.1 443 66:96:0c:c0:cd:72:10:5e:9c:5d:87:c4:9d:07:c9:7d:5f:56:f7"]}""")]
     public void MalformedProfileIsRefused(string json)
     {
         Assert.Throws<InvalidDataException>(() => BaselineProfile.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));

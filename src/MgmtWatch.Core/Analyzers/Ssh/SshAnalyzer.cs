@@ -4,8 +4,10 @@ namespace MgmtWatch.Core.Analyzers.Ssh;
 
 /// <summary>
 /// SSH (RFC 4253): the identification strings of client and server (software and version), then each
-/// side's SSH_MSG_KEXINIT for HASSH and the algorithms the session will use; after that the flow is no
-/// longer inspected (the rest is encrypted). BMCs serve SSH on 22 (SMASH-CLP, SOL) and OpenBMC's
+/// side's SSH_MSG_KEXINIT for HASSH and the algorithms the session will use, and the server's host key from
+/// its key exchange reply (its fingerprint as <c>ssh-keygen -l</c> prints it: a BMC whose firmware is
+/// reflashed usually makes itself new host keys); after that the flow is no longer inspected (the rest is
+/// encrypted). BMCs serve SSH on 22 (SMASH-CLP, SOL) and OpenBMC's
 /// serial-over-LAN console on 2200.
 /// </summary>
 public sealed class SshAnalyzer : IProtocolAnalyzer
@@ -32,6 +34,18 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
 
     /// <summary>SSH handshakes in progress at once that can borrow a buffer (bounds memory under a flood: 4 MiB).</summary>
     private const int MaxBuffers = 512;
+
+    /// <summary>Server packets after its KEXINIT read at most for the reply (a group exchange sends its group first).</summary>
+    private const int MaxKexPackets = 4;
+
+    /// <summary>SSH_MSG_NEWKEYS (RFC 4253 §7.3): what follows is encrypted.</summary>
+    private const byte NewKeys = 21;
+
+    /// <summary>SSH_MSG_KEXDH_REPLY and SSH_MSG_KEX_ECDH_REPLY (RFC 4253 §8, RFC 5656 §4); also SSH_MSG_KEX_DH_GEX_GROUP.</summary>
+    private const byte KexReply = 31;
+
+    /// <summary>SSH_MSG_KEX_DH_GEX_REPLY (RFC 4419 §3).</summary>
+    private const byte GexReply = 33;
 
     private readonly FlowStates<State> _states = new();
     private readonly StreamBufferPool _pool = new(BufferCapacity, MaxBuffers);
@@ -168,8 +182,42 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
                 }
             }
 
-            side.Phase = Phase.Done;
+            // The server's host key comes in its reply to the client's key exchange message.
+            side.Phase = packet.FromOriginator ? Phase.Done : Phase.KexReply;
             used += 4 + (int)packetLength;
+        }
+
+        while (side.Phase == Phase.KexReply)
+        {
+            // Encrypted bytes may follow a reply this capture missed: a bad length here ends the search quietly.
+            var r = new ByteReader(data[used..]);
+            if (!r.TryU32(out var packetLength) || !r.TryU8(out var padding))
+            {
+                return used;
+            }
+
+            if (packetLength > MaxPacketLength || padding + 2 > packetLength || ++side.KexPackets > MaxKexPackets)
+            {
+                side.Phase = Phase.Done;
+                return used;
+            }
+
+            if (!r.TryBytes((int)packetLength - 1, out var body))
+            {
+                return used;
+            }
+
+            used += 4 + (int)packetLength;
+            var payload = body[..(body.Length - padding)];
+            if (payload[0] == NewKeys)
+            {
+                side.Phase = Phase.Done;
+            }
+            else if (payload[0] is KexReply or GexReply && SshHostKey.TryFingerprint(payload[1..], out var fingerprint))
+            {
+                side.HostKeyFingerprint = fingerprint;
+                side.Phase = Phase.Done;
+            }
         }
 
         return used;
@@ -257,6 +305,7 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
         Add(fields, "ssh.server", server.Software);
         Add(fields, "ssh.hassh", client.Hassh);
         Add(fields, "ssh.hassh_server", server.Hassh);
+        Add(fields, "ssh.host_key_fingerprint", server.HostKeyFingerprint);
         if (client.Kex is not null && server.Kex is not null)
         {
             // RFC 4253 §7.1: the client's first algorithm that the server also offers.
@@ -289,6 +338,7 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
     {
         Banner,
         KexInit,
+        KexReply,
         Done,
     }
 
@@ -316,11 +366,16 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
 
         public string? Compression { get; set; }
 
+        public int KexPackets { get; set; }
+
+        public string? HostKeyFingerprint { get; set; }
+
         public void Clear()
         {
             Phase = Phase.Banner;
             PreBannerLines = 0;
-            Version = Software = Hassh = Kex = HostKey = Encryption = Mac = Compression = null;
+            KexPackets = 0;
+            Version = Software = Hassh = Kex = HostKey = Encryption = Mac = Compression = HostKeyFingerprint = null;
         }
     }
 

@@ -1,8 +1,10 @@
+using System.Text;
 using MgmtWatch.Core.Decoding;
 using MgmtWatch.Core.Detection;
 using MgmtWatch.Core.Features;
 using MgmtWatch.Core.Output;
 using MgmtWatch.Core.Pipeline;
+using MgmtWatch.Core.Tests.Analyzers.Ssh;
 using MgmtWatch.Core.Tests.Support;
 using MgmtWatch.Core.Training;
 using static MgmtWatch.Core.Tests.Analyzers.Tls.TlsBytes;
@@ -10,10 +12,11 @@ using static MgmtWatch.Core.Tests.Analyzers.Tls.TlsBytes;
 namespace MgmtWatch.Core.Tests.Detection;
 
 /// <summary>
-/// Rule 9103003 on TLS sessions written here with real certificates (.NET's X.509 writer): a BMC's web
-/// server that starts presenting another certificate, as after a reflash, and the cases that must stay quiet.
+/// Rules 9103003 and 9104001 on sessions written here: TLS with real certificates (.NET's X.509 writer) and
+/// SSH key exchanges with ed25519 host keys. A BMC's server that starts presenting another certificate or
+/// host key, as after a reflash, and the cases that must stay quiet.
 /// </summary>
-public class CertificateChangeRuleTests
+public class ServerIdentityRuleTests
 {
     private const string Bmc = "10.20.0.5";
 
@@ -76,7 +79,7 @@ public class CertificateChangeRuleTests
     public void AgainstTheBaselineTheFirstHandshakeWithANewCertificateAlerts()
     {
         var baseline = Profile(Day(Factory, Factory));
-        var factoryFingerprint = Assert.Single(baseline.CertificatesOf(Address(Bmc), 443));
+        var factoryFingerprint = Assert.Single(baseline.IdentitiesOf(Address(Bmc), 443));
 
         var today = Day(AfterReflash, AfterReflash);
         var alert = Assert.Single(Alerts(today, baseline));
@@ -94,8 +97,45 @@ public class CertificateChangeRuleTests
     public void CertificatesTheBaselineKnewAreQuietInAnyOrder()
     {
         var baseline = Profile(Day(Factory, AfterReflash));
-        Assert.Equal(2, baseline.CertificatesOf(Address(Bmc), 443).Count);
+        Assert.Equal(2, baseline.IdentitiesOf(Address(Bmc), 443).Count);
         Assert.Empty(Alerts(Day(AfterReflash, Factory, AfterReflash), baseline));
+    }
+
+    /// <summary>The same for SSH: a BMC's sshd answering with another host key, as after a reflash; the quiet cases alongside.</summary>
+    [Fact]
+    public void ANewSshHostKeyIsOneAlertAndTheSameKeyIsQuiet()
+    {
+        var b = new PcapBuilder();
+        SshSession(b, 0, "10.20.9.1", Bmc, 22, SshHostKeyTests.HostKeyBlob(1));
+        SshSession(b, 5, "10.20.9.2", Bmc, 22, SshHostKeyTests.HostKeyBlob(1));
+        SshSession(b, 6, "10.20.9.2", Bmc, 2200, SshHostKeyTests.HostKeyBlob(3)); // another service, its own key
+        SshSession(b, 10, "10.20.9.1", Bmc, 22, SshHostKeyTests.HostKeyBlob(2));
+        SshSession(b, 15, "10.20.9.2", Bmc, 22, SshHostKeyTests.HostKeyBlob(2));
+        var (events, _) = Analyze.Capture(b);
+        var alert = Assert.Single(events.Alerts, a => a.SignatureId is 9104001 or 9103003);
+        Assert.Equal(Signatures.SshHostKeyChanged.Id, alert.SignatureId);
+        Assert.Equal(Bmc, alert.Source.ToString());
+        var evidence = alert.Evidence!.ToDictionary(e => e.Key, e => e.Value);
+        var fingerprints = RenderedRun.Of(b).FlowsOf("ssh").Where(f => f.RespPort() == 22).Select(f => f.Field("ssh.host_key_fingerprint")!).Distinct().ToList();
+        Assert.Equal(2, fingerprints.Count);
+        Assert.Equal(fingerprints[0], evidence["previous_fingerprint"]);
+        Assert.Equal(fingerprints[1], evidence["fingerprint"]);
+        Assert.False(evidence.ContainsKey("subject"));
+        Assert.Contains("SSH host key", alert.Description, StringComparison.Ordinal);
+
+        // The baseline remembers host keys as it remembers certificates.
+        var baseline = Profile(b);
+        Assert.Equal(fingerprints, baseline.IdentitiesOf(Address(Bmc), 22));
+    }
+
+    private static void SshSession(PcapBuilder b, double minute, string client, string server, ushort port, byte[] hostKeyBlob)
+    {
+        new TcpConversation(b, client, (ushort)(41000 + (int)minute), server, port, start: minute * 60)
+            .Handshake()
+            .Server(Encoding.ASCII.GetBytes("SSH-2.0-OpenSSH_9.2\r\n")).Client(Encoding.ASCII.GetBytes("SSH-2.0-OpenSSH_9.2\r\n"))
+            .Server(SshAnalyzerTests.KexInit("curve25519-sha256", "aes128-ctr")).Client(SshAnalyzerTests.KexInit("curve25519-sha256", "aes128-ctr"))
+            .Server([.. SshHostKeyTests.Packet(SshHostKeyTests.EcdhReply(hostKeyBlob)), .. SshHostKeyTests.Packet([21])])
+            .Close();
     }
 
     /// <summary>HTTPS sessions to the BMC's port 443 five minutes apart, from two clients in turn, presenting these certificates.</summary>

@@ -1,0 +1,76 @@
+using System.Globalization;
+using MgmtWatch.Core.Decoding;
+using MgmtWatch.Core.Features;
+using MgmtWatch.Core.Output;
+
+namespace MgmtWatch.Core.Detection;
+
+/// <summary>
+/// A server proving itself with another key than before (threats.md §14): another TLS certificate, another
+/// SSH host key. BMC firmware makes itself new ones when it is reflashed, and a machine answering in a BMC's
+/// place (a spoofed address, a man in the middle) shows its own. Each server (address and port) is judged
+/// against the last identity it presented in this run (a monitor's run lasts months) and, with a model,
+/// against those the baseline saw it present: a capture taken after the change alerts on its first
+/// handshake, and a server that moves between identities the baseline already knew does not alert. The
+/// alert's source is the server; one incident covers every client that meets the new identity.
+/// </summary>
+internal sealed class ServerIdentityRule : IFlowRule
+{
+    /// <summary>Servers remembered at most; past it new servers are not followed, so a flood of them cannot grow the table.</summary>
+    internal const int MaxServers = 65_536;
+
+    private readonly Dictionary<(HostAddress, ushort), Presented> _servers = [];
+
+    public void Evaluate(FlowRecord flow, RuleContext context)
+    {
+        if (ServerIdentity.FingerprintOf(flow) is not { } fingerprint)
+        {
+            return;
+        }
+
+        var (signature, what) = flow.Service == "ssh"
+            ? (Signatures.SshHostKeyChanged, "an SSH host key")
+            : (Signatures.TlsCertificateChanged, "a TLS certificate");
+
+        var server = (flow.RespHost, flow.RespPort);
+        var now = new Presented(fingerprint, flow.Field("tls.subject"), flow.Field("tls.notbefore"));
+        var known = context.Baseline?.IdentitiesOf(flow.RespHost, flow.RespPort) ?? [];
+        var seen = _servers.TryGetValue(server, out var before);
+        if (seen || _servers.Count < MaxServers)
+        {
+            _servers[server] = now;
+        }
+
+        if (known.Contains(fingerprint) || (seen ? before.Fingerprint == fingerprint : known.Count == 0))
+        {
+            return;
+        }
+
+        var port = flow.RespPort.ToString(CultureInfo.InvariantCulture);
+        var previous = seen ? before.Fingerprint : string.Join(",", known);
+        var evidence = new List<KeyValuePair<string, string>> { new("fingerprint", fingerprint) };
+        AddIfSet(evidence, "subject", now.Subject);
+        AddIfSet(evidence, "notbefore", now.NotBefore);
+        evidence.Add(new("previous_fingerprint", previous));
+        if (seen)
+        {
+            AddIfSet(evidence, "previous_subject", before.Subject);
+            AddIfSet(evidence, "previous_notbefore", before.NotBefore);
+        }
+
+        var earlier = seen ? "the one it presented earlier" : known.Count == 1 ? "the one the baseline saw it present" : "those the baseline saw it present";
+        context.Alert(signature, flow, flow.RespHost, flow.OrigHost,
+            $"{flow.RespHost}:{port} presented {what} other than {earlier} (fingerprint {fingerprint}, before {previous}): a reflash, a new key, or another machine answering in its place",
+            evidence, incidentKey: port, anyDestination: true);
+    }
+
+    private static void AddIfSet(List<KeyValuePair<string, string>> evidence, string name, string? value)
+    {
+        if (value is not null)
+        {
+            evidence.Add(new(name, value));
+        }
+    }
+
+    private readonly record struct Presented(string Fingerprint, string? Subject, string? NotBefore);
+}
