@@ -196,7 +196,7 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
                 return used;
             }
 
-            if (packetLength > MaxPacketLength || padding + 2 > packetLength || ++side.KexPackets > MaxKexPackets)
+            if (packetLength > MaxPacketLength || padding + 2 > packetLength || side.KexPackets == MaxKexPackets)
             {
                 side.Phase = Phase.Done;
                 return used;
@@ -204,9 +204,10 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
 
             if (!r.TryBytes((int)packetLength - 1, out var body))
             {
-                return used;
+                return used; // the rest of the packet is in a later segment
             }
 
+            side.KexPackets++;
             used += 4 + (int)packetLength;
             var payload = body[..(body.Length - padding)];
             if (payload[0] == NewKeys)

@@ -94,6 +94,25 @@ public class SshHostKeyTests
         Assert.Equal("curve25519-sha256", flow.Field("ssh.kex_alg"));
     }
 
+    /// <summary>A group exchange's group, then a reply cut into 20-byte segments: the key is still found.</summary>
+    [Fact]
+    public void AReplyAfterAGroupAndSplitOverManySegmentsIsRead()
+    {
+        var prime = new byte[257];
+        prime[1] = 0xFF;
+        byte[] group = [31, .. Str(prime), .. Str([2])];
+        var blob = HostKeyBlob(9);
+        byte[] reply = [33, .. Str(blob), .. Str(new byte[257]), .. Str([.. Str("ssh-ed25519"), .. Str(new byte[64])])];
+        var b = new PcapBuilder();
+        new TcpConversation(b, "10.0.0.1", 40000, "10.0.0.9", 22).Handshake()
+            .Server(Encoding.ASCII.GetBytes("SSH-2.0-OpenSSH_9.2\r\n")).Client(Encoding.ASCII.GetBytes("SSH-2.0-OpenSSH_9.2\r\n"))
+            .Server(SshAnalyzerTests.KexInit("diffie-hellman-group-exchange-sha256", "aes128-ctr"))
+            .Client(SshAnalyzerTests.KexInit("diffie-hellman-group-exchange-sha256", "aes128-ctr"))
+            .Server(Packet(group)).Server([.. Packet(reply), .. Packet([21])], segment: 20).Close();
+        var flow = Assert.Single(RenderedRun.Of(b).FlowsOf("ssh"));
+        Assert.Equal("SHA256:" + Convert.ToBase64String(SHA256.HashData(blob)).TrimEnd('='), flow.Field("ssh.host_key_fingerprint"));
+    }
+
     /// <summary>An ssh-ed25519 key blob whose key bytes all equal <paramref name="seed"/>.</summary>
     internal static byte[] HostKeyBlob(byte seed) => [.. Str("ssh-ed25519"), .. Str([.. Enumerable.Repeat(seed, 32)])];
 
