@@ -6,9 +6,9 @@ using MgmtWatch.Core.Output;
 namespace MgmtWatch.Core.Detection;
 
 /// <summary>
-/// A server proving itself with another key than before (threats.md §14): another TLS certificate, another
-/// SSH host key. BMC firmware makes itself new ones when it is reflashed, and a machine answering in a BMC's
-/// place (a spoofed address, a man in the middle) shows its own. Each server (address and port) is judged
+/// A server proving itself with another identity than before (threats.md §14): another TLS certificate, SSH
+/// host key or IPMI managed-system GUID. BMC firmware makes itself new keys when it is reflashed, and a
+/// machine answering in a BMC's place (a spoofed address, a man in the middle) shows its own keys and GUID. Each server (address and port) is judged
 /// against the last identity it presented in this run (a monitor's run lasts months) and, with a model,
 /// against those the baseline saw it present: a capture taken after the change alerts on its first
 /// handshake, and a server that moves between identities the baseline already knew does not alert. The
@@ -28,9 +28,12 @@ internal sealed class ServerIdentityRule : IFlowRule
             return;
         }
 
-        var (signature, what) = flow.Service == "ssh"
-            ? (Signatures.SshHostKeyChanged, "an SSH host key")
-            : (Signatures.TlsCertificateChanged, "a TLS certificate");
+        var (signature, what) = flow.Service switch
+        {
+            "ssh" => (Signatures.SshHostKeyChanged, "an SSH host key"),
+            "ipmi" => (Signatures.IpmiBmcGuidChanged, "an IPMI managed-system GUID"),
+            _ => (Signatures.TlsCertificateChanged, "a TLS certificate"),
+        };
 
         var server = (flow.RespHost, flow.RespPort);
         var now = new Presented(fingerprint, flow.Field("tls.subject"), flow.Field("tls.notbefore"));

@@ -123,6 +123,13 @@ public static class Signatures
         Explanation = "A Get Channel Cipher Suites response lists cipher suite 0 or an authentication algorithm of none: the BMC is configured to allow logins without a password check (a configuration finding, reported once per BMC).",
     };
 
+    /// <summary>Another managed-system GUID from a BMC's address: another machine answers for it.</summary>
+    public static readonly Signature IpmiBmcGuidChanged = new(9101014,
+        "MGMTWATCH POLICY IPMI BMC GUID changed", Classification.BadUnknown, 2)
+    {
+        Explanation = "A BMC (address and port) answers an RMCP+ session set-up with a managed-system GUID (RAKP2) other than the one it sent earlier in the run or, with a model, than those the baseline saw: another machine answers at the BMC's address (a spoofed or rogue BMC collecting logins and password hashes) or the board was replaced.",
+    };
+
     // ---- SNMP (threats.md §13) ----
 
     /// <summary>Many communities from one source.</summary>

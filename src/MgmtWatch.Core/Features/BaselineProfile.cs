@@ -29,7 +29,7 @@ public sealed class BaselineProfile : IBaselineView
     public const int MaxEntries = 2_000_000;
 
     /// <summary>
-    /// Identities (TLS certificates, SSH host keys) remembered per server and port: a BMC has one, a renewal
+    /// Identities (TLS certificates, SSH host keys, BMC GUIDs) remembered per server and port: a BMC has one, a renewal
     /// adds one; more than a few means a server that changes them as a matter of course, and the first ones
     /// stand for it.
     /// </summary>
@@ -291,12 +291,14 @@ public sealed class BaselineProfile : IBaselineView
         HostAddress.TryParse(s, out var a) ? a : throw new InvalidDataException($"malformed address '{Truncate(s)}' in the baseline profile");
 
     /// <summary>
-    /// A fingerprint as the analyzers write them: a certificate's SHA-1, 20 lower-case hex bytes joined by ':'
-    /// (TLS), or a host key's "SHA256:" and 43 characters of unpadded base64 (SSH).
+    /// An identity as the analyzers write them: a certificate's SHA-1, 20 lower-case hex bytes joined by ':'
+    /// (TLS), a host key's "SHA256:" and 43 characters of unpadded base64 (SSH), or a BMC's GUID, 32 lower-case
+    /// hex digits (IPMI).
     /// </summary>
     private static bool IsFingerprint(string s) =>
         (s.Length == 59 && s.Select((c, i) => i % 3 == 2 ? c == ':' : char.IsAsciiHexDigitLower(c)).All(ok => ok)) ||
-        (s.Length == 50 && s.StartsWith("SHA256:", StringComparison.Ordinal) && s[7..].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/'));
+        (s.Length == 50 && s.StartsWith("SHA256:", StringComparison.Ordinal) && s[7..].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/')) ||
+        (s.Length == 32 && s.All(char.IsAsciiHexDigitLower));
 
     private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "...";
 

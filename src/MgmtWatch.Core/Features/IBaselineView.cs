@@ -24,8 +24,8 @@ public interface IBaselineView
     bool IsBmc(HostAddress host);
 
     /// <summary>
-    /// Fingerprints of the keys the server proved itself with on the port in the baseline: TLS certificates
-    /// (tls.fingerprint) and SSH host keys (ssh.host_key_fingerprint); empty when it presented none there.
+    /// What the server proved itself with on the port in the baseline: TLS certificates (tls.fingerprint), SSH
+    /// host keys (ssh.host_key_fingerprint), BMC GUIDs (ipmi.bmc_guid); empty when it presented none there.
     /// </summary>
     IReadOnlyList<string> IdentitiesOf(HostAddress server, ushort port);
 }

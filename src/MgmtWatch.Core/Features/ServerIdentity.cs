@@ -3,8 +3,9 @@ using MgmtWatch.Core.Output;
 namespace MgmtWatch.Core.Features;
 
 /// <summary>
-/// The key a flow's server proved itself with, as its analyzer recorded it: the TLS certificate's fingerprint
-/// (TLS 1.2 and older) or the SSH host key's. The baseline remembers these per server; a rule compares them.
+/// What a flow's server proved itself with, as its analyzer recorded it: the TLS certificate's fingerprint
+/// (TLS 1.2 and older), the SSH host key's, or the IPMI managed-system GUID a BMC sends in RAKP2. The
+/// baseline remembers these per server; a rule compares them.
 /// </summary>
 public static class ServerIdentity
 {
@@ -13,6 +14,7 @@ public static class ServerIdentity
     {
         "tls" => "tls.fingerprint",
         "ssh" => "ssh.host_key_fingerprint",
+        "ipmi" => "ipmi.bmc_guid",
         _ => null,
     };
 

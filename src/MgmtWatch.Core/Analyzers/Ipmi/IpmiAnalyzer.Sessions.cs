@@ -688,6 +688,8 @@ public sealed partial class IpmiAnalyzer
         s.State = SessionState.Rakp2Received;
         s.Rakp2AuthCodeLength = rakp2.AuthCodeLength;
         state.Rakp2AuthCodeLength = rakp2.AuthCodeLength;
+        state.BmcGuid = rakp2.Guid;
+        state.HasBmcGuid = true;
         if (rakp2.AuthCodeLength > 0 && !rakp2.AuthCodeAllZero)
         {
             // The HMAC of the password is now on the wire; a valid RAKP3 must follow (ipmi-wire.md §7).

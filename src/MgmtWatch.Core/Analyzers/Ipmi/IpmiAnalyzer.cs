@@ -472,6 +472,7 @@ public sealed partial class IpmiAnalyzer : IProtocolAnalyzer
     /// <c>cipher_suite</c> (standard id, when the negotiated triple is one), <c>auth_alg</c>,
     /// <c>integrity_alg</c>, <c>confidentiality_alg</c> · <c>user</c> (keyed fingerprint), <c>user_length</c>,
     /// <c>users</c> (distinct names, when more than one) · <c>privilege</c> · <c>rakp2_auth_code_length</c> ·
+    /// <c>bmc_guid</c> (the managed-system GUID of RAKP2, 32 hex digits in wire order) ·
     /// <c>rakp2_without_rakp3</c> · <c>failures</c>, <c>failure_codes</c> (step:status) ·
     /// <c>session_messages</c>, <c>encrypted_messages</c>, <c>cleartext_commands</c>,
     /// <c>cleartext_command_names</c> · <c>sol_packets</c>, <c>cleartext_sol_packets</c>, <c>oem_payloads</c>.
@@ -565,6 +566,12 @@ public sealed partial class IpmiAnalyzer : IProtocolAnalyzer
         if (s.Rakp2AuthCodeLength >= 0)
         {
             fields.Add(new("ipmi.rakp2_auth_code_length", s.Rakp2AuthCodeLength.ToString(c)));
+        }
+
+        if (s.HasBmcGuid)
+        {
+            // Not a secret: the BMC sends it in clear at every session set-up, and it names the machine.
+            fields.Add(new("ipmi.bmc_guid", s.BmcGuid.ToString("x32", c)));
         }
 
         AddCount(fields, "ipmi.rakp2_without_rakp3", s.Rakp2WithoutRakp3);

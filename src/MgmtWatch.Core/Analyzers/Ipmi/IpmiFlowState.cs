@@ -196,6 +196,11 @@ internal sealed class IpmiFlowState : IResettable
     /// <summary>RAKP2 auth code length of the last RAKP2 with status 0; -1 when none.</summary>
     public int Rakp2AuthCodeLength = -1;
 
+    /// <summary>The managed-system GUID of the last RAKP2 with status 0 (see <see cref="HasBmcGuid"/>).</summary>
+    public UInt128 BmcGuid;
+
+    public bool HasBmcGuid;
+
     /// <summary>Rules already alerted on this flow (bits of the analyzer's flag constants).</summary>
     public int AlertFlags;
 
@@ -336,6 +341,8 @@ internal sealed class IpmiFlowState : IResettable
         UserCount = 0;
         V15AuthType = 0xFF;
         Rakp2AuthCodeLength = -1;
+        BmcGuid = UInt128.Zero;
+        HasBmcGuid = false;
         LastRole = 0;
         HasRole = false;
         AlertFlags = 0;

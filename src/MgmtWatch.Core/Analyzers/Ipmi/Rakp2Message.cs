@@ -35,6 +35,13 @@ internal readonly record struct Rakp2Message
     /// <summary>True for a success message with all fixed fields.</summary>
     public bool Complete { get; init; }
 
+    /// <summary>
+    /// The BMC's managed-system GUID, in wire order (§13.21; the GUID Get System GUID returns, §22.14): it names
+    /// the machine, so another one at the same address answers with another GUID. Zero unless the message is a
+    /// complete success.
+    /// </summary>
+    public UInt128 Guid { get; init; }
+
     /// <summary>Parses <paramref name="payload"/>; false when it is shorter than tag and status.</summary>
     public static bool TryParse(ReadOnlySpan<byte> payload, out Rakp2Message message)
     {
@@ -56,6 +63,7 @@ internal readonly record struct Rakp2Message
             AuthCodeLength = code.Length,
             AuthCodeAllZero = code.Length > 0 && !code.ContainsAnyExcept((byte)0),
             Complete = complete || status != Rmcp.StatusOk,
+            Guid = complete ? BinaryPrimitives.ReadUInt128BigEndian(payload[24..]) : UInt128.Zero,
         };
         return true;
     }
