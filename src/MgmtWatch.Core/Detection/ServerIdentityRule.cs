@@ -35,16 +35,23 @@ internal sealed class ServerIdentityRule : IFlowRule
             _ => (Signatures.TlsCertificateChanged, "a TLS certificate"),
         };
 
+        // Most flows are a poller meeting the identity it met last time: one lookup, nothing else.
         var server = (flow.RespHost, flow.RespPort);
-        var now = new Presented(fingerprint, flow.Field("tls.subject"), flow.Field("tls.notbefore"));
-        var known = context.Baseline?.IdentitiesOf(flow.RespHost, flow.RespPort) ?? [];
         var seen = _servers.TryGetValue(server, out var before);
+        if (seen && before.Fingerprint == fingerprint)
+        {
+            return;
+        }
+
+        var tls = flow.Service == "tls";
+        var now = new Presented(fingerprint, tls ? flow.Field("tls.subject") : null, tls ? flow.Field("tls.notbefore") : null);
         if (seen || _servers.Count < MaxServers)
         {
             _servers[server] = now;
         }
 
-        if (known.Contains(fingerprint) || (seen ? before.Fingerprint == fingerprint : known.Count == 0))
+        var known = context.Baseline?.IdentitiesOf(flow.RespHost, flow.RespPort) ?? [];
+        if (known.Contains(fingerprint) || (!seen && known.Count == 0))
         {
             return;
         }

@@ -571,7 +571,9 @@ public sealed partial class IpmiAnalyzer : IProtocolAnalyzer
         if (s.HasBmcGuid)
         {
             // Not a secret: the BMC sends it in clear at every session set-up, and it names the machine.
-            fields.Add(new("ipmi.bmc_guid", s.BmcGuid.ToString("x32", c)));
+            Span<byte> guid = stackalloc byte[16];
+            BinaryPrimitives.WriteUInt128BigEndian(guid, s.BmcGuid);
+            fields.Add(new("ipmi.bmc_guid", Convert.ToHexStringLower(guid)));
         }
 
         AddCount(fields, "ipmi.rakp2_without_rakp3", s.Rakp2WithoutRakp3);
