@@ -14,7 +14,7 @@ internal sealed class RemoteConsoleRule : IFlowRule
 {
     public void Evaluate(FlowRecord flow, RuleContext context)
     {
-        if (context.Baseline is not { } baseline || Kind(flow) is not { } kind)
+        if (context.Baseline is not { } baseline || flow.Field("kvm.kind") is not { } kind)
         {
             return;
         }
@@ -35,18 +35,5 @@ internal sealed class RemoteConsoleRule : IFlowRule
         context.Alert(signature, flow, flow.OrigHost, flow.RespHost,
             $"{flow.OrigHost} opened {what} ({flow.Service ?? "unknown protocol"}) to {flow.RespHost}:{flow.RespPort}; it never opened one in the baseline",
             [new("kvm.kind", kind), new("service", flow.Service ?? "-"), new("pair_known", baseline.KnowsPair(flow.OrigHost, flow.RespHost) ? "yes" : "no")]);
-    }
-
-    private static string? Kind(FlowRecord flow)
-    {
-        foreach (var (name, value) in flow.Fields)
-        {
-            if (name == "kvm.kind")
-            {
-                return value;
-            }
-        }
-
-        return null;
     }
 }

@@ -8,11 +8,12 @@ namespace MgmtWatch.Core.Detection;
 /// <summary>
 /// A server proving itself with another identity than before (threats.md §14): another TLS certificate, SSH
 /// host key or IPMI managed-system GUID. BMC firmware makes itself new keys when it is reflashed, and a
-/// machine answering in a BMC's place (a spoofed address, a man in the middle) shows its own keys and GUID. Each server (address and port) is judged
-/// against the last identity it presented in this run (a monitor's run lasts months) and, with a model,
-/// against those the baseline saw it present: a capture taken after the change alerts on its first
-/// handshake, and a server that moves between identities the baseline already knew does not alert. The
-/// alert's source is the server; one incident covers every client that meets the new identity.
+/// machine answering in a BMC's place (a spoofed address, a man in the middle) shows its own keys and GUID.
+/// Each server (address and port) is judged against the last identity it presented in this run (a
+/// monitor's run lasts months) and, with a model, against those the baseline saw it present: a capture
+/// taken after the change alerts on its first handshake, and a server that moves between identities the
+/// baseline already knew does not alert. The alert's source is the server; one incident covers every
+/// client that meets the new identity.
 /// </summary>
 internal sealed class ServerIdentityRule : IFlowRule
 {
@@ -27,13 +28,6 @@ internal sealed class ServerIdentityRule : IFlowRule
         {
             return;
         }
-
-        var (signature, what) = flow.Service switch
-        {
-            "ssh" => (Signatures.SshHostKeyChanged, "an SSH host key"),
-            "ipmi" => (Signatures.IpmiBmcGuidChanged, "an IPMI managed-system GUID"),
-            _ => (Signatures.TlsCertificateChanged, "a TLS certificate"),
-        };
 
         // Most flows are a poller meeting the identity it met last time: one lookup, nothing else.
         var server = (flow.RespHost, flow.RespPort);
@@ -68,6 +62,13 @@ internal sealed class ServerIdentityRule : IFlowRule
             AddIfSet(evidence, "previous_notbefore", before.NotBefore);
         }
 
+        var (signature, what) = flow.Service switch
+        {
+            "ssh" => (Signatures.SshHostKeyChanged, "an SSH host key"),
+            "ipmi" => (Signatures.IpmiBmcGuidChanged, "an IPMI managed-system GUID"),
+            "tls" => (Signatures.TlsCertificateChanged, "a TLS certificate"),
+            _ => throw new InvalidOperationException($"no identity rule for service {flow.Service} (see ServerIdentity.FieldOf)"),
+        };
         var earlier = seen ? "the one it presented earlier" : known.Count == 1 ? "the one the baseline saw it present" : "those the baseline saw it present";
         context.Alert(signature, flow, flow.RespHost, flow.OrigHost,
             $"{flow.RespHost}:{port} presented {what} other than {earlier} (fingerprint {fingerprint}, before {previous}): a reflash, a new key, or another machine answering in its place",

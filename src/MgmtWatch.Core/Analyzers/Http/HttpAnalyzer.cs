@@ -398,23 +398,23 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
             return;
         }
 
-        Add(fields, "http.method", state.Method);
-        Add(fields, "http.uri", state.Uri);
-        Add(fields, "http.host", state.Host);
-        Add(fields, "http.user_agent", state.UserAgent);
+        fields.AddIfSet("http.method", state.Method);
+        fields.AddIfSet("http.uri", state.Uri);
+        fields.AddIfSet("http.host", state.Host);
+        fields.AddIfSet("http.user_agent", state.UserAgent);
         if (state.Statuses.Count > 0)
         {
             fields.Add(new("http.status", string.Join(',', state.Statuses)));
         }
 
-        Add(fields, "http.server", state.ServerName);
+        fields.AddIfSet("http.server", state.ServerName);
         if (state.Requests > 0)
         {
             fields.Add(new("http.requests", state.Requests.ToString(CultureInfo.InvariantCulture)));
         }
 
-        Add(fields, "http.auth_scheme", state.AuthScheme);
-        Add(fields, "http.user", state.BasicUser);
+        fields.AddIfSet("http.auth_scheme", state.AuthScheme);
+        fields.AddIfSet("http.user", state.BasicUser);
         if (state.Redfish)
         {
             fields.Add(new("http.redfish", "true"));
@@ -425,14 +425,6 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
             state.Client.Stream.Reset(_pool);
             state.Server.Stream.Reset(_pool);
             _states.Release(flow);
-        }
-    }
-
-    private static void Add(List<KeyValuePair<string, string>> fields, string name, string? value)
-    {
-        if (value is not null)
-        {
-            fields.Add(new(name, value));
         }
     }
 

@@ -437,13 +437,13 @@ public sealed class RfbAnalyzer : IProtocolAnalyzer
         if (s.Confirmed)
         {
             fields.Add(new("rfb.version", s.Version!));
-            Add(fields, "rfb.server_version", s.ServerVersion);
-            Add(fields, "rfb.client_version", s.ClientVersion);
-            Add(fields, "rfb.security_types", s.SecurityTypes);
+            fields.AddIfSet("rfb.server_version", s.ServerVersion);
+            fields.AddIfSet("rfb.client_version", s.ClientVersion);
+            fields.AddIfSet("rfb.security_types", s.SecurityTypes);
             if (s.SecurityType >= 0)
             {
                 fields.Add(new("rfb.security_type", s.SecurityType.ToString(CultureInfo.InvariantCulture)));
-                Add(fields, "rfb.auth_method", SecurityTypeName(s.SecurityType));
+                fields.AddIfSet("rfb.auth_method", SecurityTypeName(s.SecurityType));
             }
 
             if (s.AuthOk is { } ok)
@@ -451,13 +451,13 @@ public sealed class RfbAnalyzer : IProtocolAnalyzer
                 fields.Add(new("rfb.auth_ok", ok ? "true" : "false"));
             }
 
-            Add(fields, "rfb.failure_reason", s.FailureReason);
+            fields.AddIfSet("rfb.failure_reason", s.FailureReason);
             if (s.Shared is { } shared)
             {
                 fields.Add(new("rfb.shared", shared ? "true" : "false"));
             }
 
-            Add(fields, "rfb.desktop_name", s.DesktopName);
+            fields.AddIfSet("rfb.desktop_name", s.DesktopName);
             if (s.Width >= 0)
             {
                 fields.Add(new("rfb.width", s.Width.ToString(CultureInfo.InvariantCulture)));
@@ -479,14 +479,6 @@ public sealed class RfbAnalyzer : IProtocolAnalyzer
             s.Originator.Reset(_pool);
             s.Responder.Reset(_pool);
             _states.Release(flow);
-        }
-    }
-
-    private static void Add(List<KeyValuePair<string, string>> fields, string name, string? value)
-    {
-        if (value is not null)
-        {
-            fields.Add(new(name, value));
         }
     }
 

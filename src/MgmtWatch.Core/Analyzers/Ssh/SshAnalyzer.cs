@@ -145,26 +145,20 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
 
         if (side.Phase == Phase.KexInit)
         {
-            var r = new ByteReader(data[used..]);
-            if (!r.TryU32(out var packetLength) || !r.TryU8(out var padding))
-            {
-                return used;
-            }
-
-            if (packetLength > MaxPacketLength || padding + 1 > packetLength)
+            var framing = ReadPacket(data[used..], out var payload, out var size);
+            if (framing == Framing.Bad)
             {
                 context.Anomaly(Name, "SSH_BAD_PACKET_LENGTH", packet);
                 side.Phase = Phase.Done;
                 return used;
             }
 
-            if (!r.TryBytes((int)packetLength - 1, out var body))
+            if (framing == Framing.NeedMore)
             {
                 // Not all here yet; a KEXINIT larger than the buffer is given up by the caller (Stalled).
                 return used;
             }
 
-            var payload = body[..(body.Length - padding)];
             if (payload.Length > 0 && payload[0] == SshKexInit.MessageNumber)
             {
                 if (_kexInit.Parse(payload))
@@ -184,32 +178,32 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
 
             // The server's host key comes in its reply to the client's key exchange message.
             side.Phase = packet.FromOriginator ? Phase.Done : Phase.KexReply;
-            used += 4 + (int)packetLength;
+            used += size;
         }
 
         while (side.Phase == Phase.KexReply)
         {
             // Encrypted bytes may follow a reply this capture missed: a bad length here ends the search quietly.
-            var r = new ByteReader(data[used..]);
-            if (!r.TryU32(out var packetLength) || !r.TryU8(out var padding))
-            {
-                return used;
-            }
-
-            if (packetLength > MaxPacketLength || padding + 2 > packetLength || side.KexPackets == MaxKexPackets)
+            if (side.KexPackets == MaxKexPackets)
             {
                 side.Phase = Phase.Done;
                 return used;
             }
 
-            if (!r.TryBytes((int)packetLength - 1, out var body))
+            var framing = ReadPacket(data[used..], out var payload, out var size);
+            if (framing == Framing.NeedMore)
             {
                 return used; // the rest of the packet is in a later segment
             }
 
+            if (framing == Framing.Bad || payload.IsEmpty)
+            {
+                side.Phase = Phase.Done;
+                return used;
+            }
+
             side.KexPackets++;
-            used += 4 + (int)packetLength;
-            var payload = body[..(body.Length - padding)];
+            used += size;
             if (payload[0] == NewKeys)
             {
                 side.Phase = Phase.Done;
@@ -222,6 +216,35 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
         }
 
         return used;
+    }
+
+    /// <summary>
+    /// The unencrypted binary packet (RFC 4253 §6) at the start of <paramref name="data"/>: its payload without
+    /// the padding, and the bytes it takes. <see cref="Framing.Bad"/> for a length no packet may have.
+    /// </summary>
+    private static Framing ReadPacket(ReadOnlySpan<byte> data, out ReadOnlySpan<byte> payload, out int size)
+    {
+        payload = default;
+        size = 0;
+        var r = new ByteReader(data);
+        if (!r.TryU32(out var packetLength) || !r.TryU8(out var padding))
+        {
+            return Framing.NeedMore;
+        }
+
+        if (packetLength > MaxPacketLength || padding + 1 > packetLength)
+        {
+            return Framing.Bad;
+        }
+
+        if (!r.TryBytes((int)packetLength - 1, out var body))
+        {
+            return Framing.NeedMore;
+        }
+
+        payload = body[..(body.Length - padding)];
+        size = 4 + (int)packetLength;
+        return Framing.Whole;
     }
 
     /// <summary>
@@ -302,19 +325,19 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
             fields.Add(new("ssh.version", two ? "2" : "1"));
         }
 
-        Add(fields, "ssh.client", client.Software);
-        Add(fields, "ssh.server", server.Software);
-        Add(fields, "ssh.hassh", client.Hassh);
-        Add(fields, "ssh.hassh_server", server.Hassh);
-        Add(fields, "ssh.host_key_fingerprint", server.HostKeyFingerprint);
+        fields.AddIfSet("ssh.client", client.Software);
+        fields.AddIfSet("ssh.server", server.Software);
+        fields.AddIfSet("ssh.hassh", client.Hassh);
+        fields.AddIfSet("ssh.hassh_server", server.Hassh);
+        fields.AddIfSet("ssh.host_key_fingerprint", server.HostKeyFingerprint);
         if (client.Kex is not null && server.Kex is not null)
         {
             // RFC 4253 §7.1: the client's first algorithm that the server also offers.
-            Add(fields, "ssh.kex_alg", SshKexInit.Negotiate(client.Kex, server.Kex));
-            Add(fields, "ssh.host_key_alg", SshKexInit.Negotiate(client.HostKey!, server.HostKey!));
-            Add(fields, "ssh.cipher_alg", SshKexInit.Negotiate(client.Encryption!, server.Encryption!));
-            Add(fields, "ssh.mac_alg", SshKexInit.Negotiate(client.Mac!, server.Mac!));
-            Add(fields, "ssh.compression_alg", SshKexInit.Negotiate(client.Compression!, server.Compression!));
+            fields.AddIfSet("ssh.kex_alg", SshKexInit.Negotiate(client.Kex, server.Kex));
+            fields.AddIfSet("ssh.host_key_alg", SshKexInit.Negotiate(client.HostKey!, server.HostKey!));
+            fields.AddIfSet("ssh.cipher_alg", SshKexInit.Negotiate(client.Encryption!, server.Encryption!));
+            fields.AddIfSet("ssh.mac_alg", SshKexInit.Negotiate(client.Mac!, server.Mac!));
+            fields.AddIfSet("ssh.compression_alg", SshKexInit.Negotiate(client.Compression!, server.Compression!));
         }
 
         if (final)
@@ -327,12 +350,11 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
 
     private static bool IsTwo(string? version) => version is null || version.StartsWith("2.", StringComparison.Ordinal) || version == "1.99";
 
-    private static void Add(List<KeyValuePair<string, string>> fields, string name, string? value)
+    private enum Framing : byte
     {
-        if (value is not null)
-        {
-            fields.Add(new(name, value));
-        }
+        NeedMore,
+        Bad,
+        Whole,
     }
 
     private enum Phase : byte

@@ -210,26 +210,26 @@ public sealed class TlsAnalyzer : IProtocolAnalyzer
             return;
         }
 
-        Add(fields, "tls.version", state.Version);
-        Add(fields, "tls.cipher", state.Cipher);
-        Add(fields, "tls.sni", state.ServerName);
-        Add(fields, "tls.alpn", state.Alpn);
-        Add(fields, "tls.server_alpn", state.ServerAlpn);
-        Add(fields, "tls.ja3", state.Ja3);
-        Add(fields, "tls.ja3s", state.Ja3s);
-        Add(fields, "tls.ja4", state.Ja4);
+        fields.AddIfSet("tls.version", state.Version);
+        fields.AddIfSet("tls.cipher", state.Cipher);
+        fields.AddIfSet("tls.sni", state.ServerName);
+        fields.AddIfSet("tls.alpn", state.Alpn);
+        fields.AddIfSet("tls.server_alpn", state.ServerAlpn);
+        fields.AddIfSet("tls.ja3", state.Ja3);
+        fields.AddIfSet("tls.ja3s", state.Ja3s);
+        fields.AddIfSet("tls.ja4", state.Ja4);
         if (state.Certificate is { } certificate)
         {
             // Suricata's names for these (EVE tls.subject, tls.issuerdn, ...).
-            Add(fields, "tls.subject", certificate.Subject);
-            Add(fields, "tls.issuerdn", certificate.Issuer);
-            Add(fields, "tls.serial", certificate.Serial);
-            Add(fields, "tls.fingerprint", certificate.Fingerprint);
-            Add(fields, "tls.notbefore", certificate.NotBefore);
-            Add(fields, "tls.notafter", certificate.NotAfter);
+            fields.AddIfSet("tls.subject", certificate.Subject);
+            fields.AddIfSet("tls.issuerdn", certificate.Issuer);
+            fields.AddIfSet("tls.serial", certificate.Serial);
+            fields.AddIfSet("tls.fingerprint", certificate.Fingerprint);
+            fields.AddIfSet("tls.notbefore", certificate.NotBefore);
+            fields.AddIfSet("tls.notafter", certificate.NotAfter);
         }
 
-        Add(fields, "tls.alert", state.Alert);
+        fields.AddIfSet("tls.alert", state.Alert);
         if (state.HelloRetry)
         {
             fields.Add(new("tls.hello_retry", "true"));
@@ -240,14 +240,6 @@ public sealed class TlsAnalyzer : IProtocolAnalyzer
             state.Client.Reset(_pool);
             state.Server.Reset(_pool);
             _states.Release(flow);
-        }
-    }
-
-    private static void Add(List<KeyValuePair<string, string>> fields, string name, string? value)
-    {
-        if (value is not null)
-        {
-            fields.Add(new(name, value));
         }
     }
 
