@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using MgmtWatch.Cli.Hosting;
 using MgmtWatch.Core.Features;
 using MgmtWatch.Core.Pipeline;
@@ -181,7 +179,7 @@ internal static partial class TrainCommand
             return ExitCodes.BadInput;
         }
 
-        await Console.Out.WriteLineAsync(Description(manifest)).ConfigureAwait(false);
+        await Console.Out.WriteLineAsync(ModelTrainer.Describe(manifest)).ConfigureAwait(false);
         if (!quiet)
         {
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -190,24 +188,6 @@ internal static partial class TrainCommand
 
         return ExitCodes.Ok;
     }
-
-    /// <summary>
-    /// What <c>train</c> prints: model.json without its <c>pca</c> section. The section is the model itself, about
-    /// 500 numbers that no one reads on a terminal; the rest (id, inputs, threshold, metrics, hashes) is what
-    /// a person or a script checks after training, and <c>jq</c> reads it as it reads the file.
-    /// </summary>
-    internal static string Description(string manifest)
-    {
-        var description = JsonNode.Parse(manifest)!.AsObject();
-        description.Remove("pca");
-        return description.ToJsonString(DescriptionFormat);
-    }
-
-    private static readonly JsonSerializerOptions DescriptionFormat = new()
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 
     /// <summary>This build's version, recorded in model.json.</summary>
     internal static string ToolVersion => typeof(TrainCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MgmtWatch.Core.Features;
 using MgmtWatch.Core.Output;
 using MgmtWatch.Core.Scoring;
@@ -234,6 +235,18 @@ public static class ModelTrainer
         var json = JsonSerializer.Serialize(manifest, ModelManifestJson.Relaxed.ModelManifest);
         File.WriteAllText(Path.Combine(directory, ModelFiles.Manifest), json + "\n");
         return json;
+    }
+
+    /// <summary>
+    /// What <c>train</c> prints: model.json without its <c>pca</c> section, in the file's own format. The section
+    /// is the model itself, about 500 numbers that no one reads on a terminal; the rest (id, inputs, threshold,
+    /// metrics, hashes) is what a person or a script checks after training, and <c>jq</c> reads it as it reads the file.
+    /// </summary>
+    public static string Describe(string manifest)
+    {
+        var description = JsonNode.Parse(manifest)!.AsObject();
+        description.Remove("pca");
+        return description.ToJsonString(ModelManifestJson.Relaxed.Options);
     }
 
     /// <summary>
