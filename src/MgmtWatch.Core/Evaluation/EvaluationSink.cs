@@ -19,7 +19,7 @@ public sealed class EvaluationSink : IEventSink
 
     private readonly LabelSet _labels;
     private readonly List<(double Model, double Detector, bool Positive)> _flows = [];
-    private readonly List<(int Sid, HostAddress Source, HostAddress Destination, long Time)> _alerts = [];
+    private readonly List<(int Sid, HostAddress Source, ushort? SourcePort, HostAddress Destination, ushort? DestinationPort, long Time)> _alerts = [];
     private long _first = long.MaxValue;
     private long _last = long.MinValue;
 
@@ -49,7 +49,7 @@ public sealed class EvaluationSink : IEventSink
     public void Emit(AlertEvent alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        _alerts.Add((alert.SignatureId, alert.Source, alert.Destination, alert.Timestamp));
+        _alerts.Add((alert.SignatureId, alert.Source, alert.SourcePort, alert.Destination, alert.DestinationPort, alert.Timestamp));
     }
 
     /// <inheritdoc/>
@@ -108,7 +108,7 @@ public sealed class EvaluationSink : IEventSink
             for (var i = 0; i < _alerts.Count; i++)
             {
                 var a = _alerts[i];
-                if (rows.Any(r => r.MatchesAlert(a.Source, a.Destination, a.Time, slack)))
+                if (rows.Any(r => r.MatchesAlert(a.Source, a.SourcePort, a.Destination, a.DestinationPort, a.Time, slack)))
                 {
                     hits.Add(i);
                     matched[i] = true;

@@ -38,18 +38,23 @@ public sealed record LabelRow(
 
     /// <summary>
     /// Whether an alert between two hosts at <paramref name="time"/> is about this pattern: its hosts are the
-    /// pattern's (either orientation; a wildcard matches any host), within the window widened by
-    /// <paramref name="slackNs"/> (alerts come when flows end).
+    /// pattern's (either orientation; a prefix holds a sweep's targets), within the window widened by
+    /// <paramref name="slackNs"/> (alerts come when flows end). A pattern whose other side is any host (a
+    /// server showing something to whoever connects) names little by its hosts alone, so an alert that names
+    /// ports matches it only on the pattern's ports as well.
     /// </summary>
-    public bool MatchesAlert(HostAddress source, HostAddress destination, long time, long slackNs)
+    public bool MatchesAlert(HostAddress source, ushort? sourcePort, HostAddress destination, ushort? destinationPort, long time, long slackNs)
     {
         if (time < Start - slackNs || time > End + slackNs)
         {
             return false;
         }
 
-        return Hosts(source, destination) || Hosts(destination, source);
+        return AlertSide(source, sourcePort, destination, destinationPort) || AlertSide(destination, destinationPort, source, sourcePort);
     }
+
+    private bool AlertSide(HostAddress a, ushort? aPort, HostAddress b, ushort? bPort) =>
+        (SourceIp is null || DestinationIp is null) && aPort is { } ap && bPort is { } bp ? Endpoints(a, ap, b, bp) : Hosts(a, b);
 
     private bool Endpoints(HostAddress a, ushort aPort, HostAddress b, ushort bPort) =>
         Hosts(a, b) && (Protocol == IpProtocol.Icmp

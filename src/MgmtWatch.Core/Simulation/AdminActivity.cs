@@ -45,7 +45,7 @@ internal static class AdminActivity
         }
 
         var client = s.JumpHost.InitialTtl == 128 ? (r.Chance(0.5) ? "SSH-2.0-PuTTY_Release_0.78" : "SSH-2.0-OpenSSH_for_Windows_8.1") : "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3";
-        var hostKey = HostKey(site, bmc);
+        var hostKey = ServerKeys.SshHostKey(site, bmc, tcp.Now);
         var steps = new (bool FromClient, byte[] Bytes, long Delay)[]
         {
             (false, SshMessages.Banner(bmc.SshBanner), r.Micros(2_000, 20_000)),
@@ -277,7 +277,7 @@ internal static class AdminActivity
         }
 
         var tls = new TlsSession(tcp);
-        foreach (var x in tls.Handshake(w, r, TlsClientProfile.Browser, sni, Certificates.For(site, s.Bmc), s.Bmc.TlsMaxVersion, tcp.Now + r.Micros(100, 500), (long)(s.Bmc.ProcessingMs * r.Uniform(3, 8) * SimTime.Millisecond)))
+        foreach (var x in tls.Handshake(w, r, TlsClientProfile.Browser, sni, ServerKeys.Certificate(site, s.Bmc, tcp.Now), s.Bmc.TlsMaxVersion, tcp.Now + r.Micros(100, 500), (long)(s.Bmc.ProcessingMs * r.Uniform(3, 8) * SimTime.Millisecond)))
         {
             yield return x;
         }
@@ -339,7 +339,7 @@ internal static class AdminActivity
         else
         {
             tls = new TlsSession(tcp);
-            foreach (var x in tls.Handshake(w, r, TlsClientProfile.Java, null, Certificates.For(site, bmc), 0x0303, tcp.Now + r.Micros(100, 500), (long)(bmc.ProcessingMs * 5 * SimTime.Millisecond)))
+            foreach (var x in tls.Handshake(w, r, TlsClientProfile.Java, null, ServerKeys.Certificate(site, bmc, tcp.Now), 0x0303, tcp.Now + r.Micros(100, 500), (long)(bmc.ProcessingMs * 5 * SimTime.Millisecond)))
             {
                 yield return x;
             }
@@ -427,7 +427,7 @@ internal static class AdminActivity
         if (bmc.VirtualMediaPort == 443)
         {
             tls = new TlsSession(tcp);
-            foreach (var x in tls.Handshake(w, r, TlsClientProfile.Browser, null, Certificates.For(site, bmc), bmc.TlsMaxVersion, tcp.Now + r.Micros(100, 500), (long)(bmc.ProcessingMs * 5 * SimTime.Millisecond)))
+            foreach (var x in tls.Handshake(w, r, TlsClientProfile.Browser, null, ServerKeys.Certificate(site, bmc, tcp.Now), bmc.TlsMaxVersion, tcp.Now + r.Micros(100, 500), (long)(bmc.ProcessingMs * 5 * SimTime.Millisecond)))
             {
                 yield return x;
             }
@@ -515,12 +515,4 @@ internal static class AdminActivity
     }
 
     private static long Think(Bmc bmc, Random r) => (long)(r.LogNormal(80, 0.7) * SimTime.Millisecond * (bmc.ProcessingMs / 6));
-
-    private static byte[] HostKey(Site site, Bmc bmc)
-    {
-        var r = RandomStreams.Create(site.Seed, "ssh-hostkey/" + bmc.Index.ToString(CultureInfo.InvariantCulture));
-        var key = new byte[32];
-        r.NextBytes(key);
-        return key;
-    }
 }

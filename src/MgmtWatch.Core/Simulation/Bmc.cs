@@ -78,8 +78,14 @@ internal sealed class Bmc(string name, uint ip, byte[] mac, bool local) : Host(n
     /// <summary>Typical command processing time of this BMC (ms): old BMCs are slow.</summary>
     public required double ProcessingMs { get; init; }
 
-    /// <summary>The web server's certificate (DER), made on first use.</summary>
+    /// <summary>The web server's certificate (DER), made on first use (<see cref="ServerKeys"/>).</summary>
     public byte[]? Certificate { get; set; }
+
+    /// <summary>The SSH server's ed25519 host key, made on first use (<see cref="ServerKeys"/>).</summary>
+    public byte[]? HostKey { get; set; }
+
+    /// <summary>Set when an attack reflashes the BMC: it then presents new keys.</summary>
+    public Reflash? Reflash { get; set; }
 
     /// <summary>Outages in time order (reboots, firmware flashes). Fixed before generation starts.</summary>
     public List<Outage> Outages { get; } = [];

@@ -4,8 +4,9 @@ namespace MgmtWatch.Core.Simulation;
 /// A firmware image pushed to a BMC from a host that is not an admin jump host, outside the change
 /// window (threats.md §14, S11): a long HTTPS upload with the BMC's local administrator account, then
 /// the BMC goes silent while it flashes and comes back with the boot pattern (gratuitous ARP, DHCP, NTP
-/// burst, coldStart trap, syslog burst). The reboot traffic is the BMC's normal boot behaviour and is
-/// not labelled; the upload is.
+/// burst, coldStart trap, syslog burst) and new keys. The reboot traffic is the BMC's normal boot
+/// behaviour and is not labelled; the upload is, and so are the first TLS and SSH handshakes that show the
+/// new keys (<see cref="Reflash"/>).
 /// </summary>
 internal sealed class FirmwarePushUnusual(Site site) : Campaign(site, "firmware-push-unusual")
 {
@@ -46,9 +47,15 @@ internal sealed class FirmwarePushUnusual(Site site) : Campaign(site, "firmware-
 
         Site.AttackTargets.Add(bmc);
         var down = start + upload + Random.Seconds(5, 30);
-        bmc.AddOutage(new Outage(down, down + Random.Seconds(60, 600), OutageReason.AttackFirmwarePush));
+        var up = down + Random.Seconds(60, 600);
+        bmc.AddOutage(new Outage(down, up, OutageReason.AttackFirmwarePush));
         _session = new AdminSession(start, upload, host, bmc, AdminSessionKind.FirmwareUpdate, bmc.Users[0].User, -2 - AttackCatalog.Names.Count, _bytes, LocalAccount: true);
         _pattern = Pattern("tcp", host, null, bmc, 443, $"{_bytes / 1_048_576.0:F1} MB firmware upload to {bmc.Name} from non-admin host {host.IpText} outside the change window; the BMC then reboots");
+        // Whoever connects first after the reboot (a poller, an admin, the attacker checking) sees new keys.
+        bmc.Reflash = new Reflash(
+            up,
+            Pattern("tcp", bmc, 443, "*", null, $"{bmc.Name} presents a new web certificate after the reflash (the first TLS handshake since it came back)"),
+            Pattern("tcp", bmc, 22, "*", null, $"{bmc.Name} presents a new SSH host key after the reflash (the first SSH handshake since it came back)"));
         Summary = $"{host.IpText} -> {bmc.Name}, {_bytes / 1_048_576.0:F1} MB at {SimTime.Iso(start)}";
     }
 

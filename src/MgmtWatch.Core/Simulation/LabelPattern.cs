@@ -30,6 +30,19 @@ internal sealed class LabelPattern(string campaign, string attack, string protoc
         }
     }
 
+    /// <summary>
+    /// Narrows the pattern to its earliest event, for a row about one moment (the first handshake in which a
+    /// reflashed BMC shows a new key), in whatever order the behaviours reach it.
+    /// </summary>
+    public void ObserveEarliest(long time)
+    {
+        if (time < First)
+        {
+            First = time;
+            Last = time;
+        }
+    }
+
     public LabelRow ToRow() => new(
         campaign,
         attack,

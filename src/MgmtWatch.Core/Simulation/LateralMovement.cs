@@ -73,7 +73,7 @@ internal sealed class LateralMovement(Site site) : Campaign(site, "lateral-movem
             {
                 IEnumerable<long> body = port switch
                 {
-                    22 => Ssh(w, r, tcp, target),
+                    22 => Ssh(w, r, Site, tcp, target),
                     445 => tcp.Reset(w, tcp.Now + r.Micros(100, 1_000), fromClient: true), // a port check: connect, then abort
                     _ => Http(w, r, tcp, target),
                 };
@@ -87,7 +87,7 @@ internal sealed class LateralMovement(Site site) : Campaign(site, "lateral-movem
         }
     }
 
-    private static IEnumerable<long> Ssh(Wire w, Random r, TcpConnection tcp, Host target)
+    private static IEnumerable<long> Ssh(Wire w, Random r, Site site, TcpConnection tcp, Host target)
     {
         var banner = target is Bmc b ? b.SshBanner : "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6";
         const string Client = "SSH-2.0-dropbear_2019.78";
@@ -98,7 +98,7 @@ internal sealed class LateralMovement(Site site) : Campaign(site, "lateral-movem
             (true, SshMessages.KexInit(r, true, Client)),
             (false, SshMessages.KexInit(r, false, banner)),
             (true, SshMessages.EcdhInit(r)),
-            (false, [.. SshMessages.EcdhReply(r, Key(r)), .. SshMessages.NewKeys(r)]),
+            (false, [.. SshMessages.EcdhReply(r, target is Bmc bmc ? ServerKeys.SshHostKey(site, bmc, tcp.Now) : Key(r)), .. SshMessages.NewKeys(r)]),
             (true, SshMessages.NewKeys(r)),
         };
         foreach (var (fromClient, bytes) in steps)

@@ -86,6 +86,6 @@ internal sealed class LdapLogin
     private static byte[] DirectoryCertificate(Site site)
     {
         var r = RandomStreams.Create(site.Seed, "site/ldap-cert");
-        return X509Builder.SelfSigned(r, site.Ldap!.Fqdn(site.Domain), "Example Corp", site.Ldap.Fqdn(site.Domain), Certificates.Issuance.AddDays(-200), 2);
+        return X509Builder.SelfSigned(r, site.Ldap!.Fqdn(site.Domain), "Example Corp", site.Ldap.Fqdn(site.Domain), ServerKeys.Issuance.AddDays(-200), 2);
     }
 }

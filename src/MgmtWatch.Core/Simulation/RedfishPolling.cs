@@ -61,7 +61,7 @@ internal static class RedfishPolling
             {
                 var tls = new TlsSession(tcp);
                 var work = (long)(bmc.ProcessingMs * r.Uniform(3, 8) * SimTime.Millisecond);
-                foreach (var x in tls.Handshake(w, r, profile, job.UsesNames ? bmc.Fqdn(site.Domain) : null, Certificates.For(site, bmc), bmc.TlsMaxVersion, tcp.Now + r.Micros(100, 500), work))
+                foreach (var x in tls.Handshake(w, r, profile, job.UsesNames ? bmc.Fqdn(site.Domain) : null, ServerKeys.Certificate(site, bmc, tcp.Now), bmc.TlsMaxVersion, tcp.Now + r.Micros(100, 500), work))
                 {
                     yield return x;
                 }

@@ -29,7 +29,7 @@ internal sealed class WebLogin
 
         Sni = r.Chance(0.5) ? bmc.Fqdn(site.Domain) : null;
         var tls = new TlsSession(tcp);
-        foreach (var x in tls.Handshake(w, r, TlsClientProfile.Browser, Sni, Certificates.For(site, bmc), bmc.TlsMaxVersion, tcp.Now + r.Micros(100, 500), (long)(bmc.ProcessingMs * r.Uniform(3, 8) * SimTime.Millisecond)))
+        foreach (var x in tls.Handshake(w, r, TlsClientProfile.Browser, Sni, ServerKeys.Certificate(site, bmc, tcp.Now), bmc.TlsMaxVersion, tcp.Now + r.Micros(100, 500), (long)(bmc.ProcessingMs * r.Uniform(3, 8) * SimTime.Millisecond)))
         {
             yield return x;
         }

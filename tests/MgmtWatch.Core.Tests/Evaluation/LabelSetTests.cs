@@ -44,6 +44,30 @@ public class LabelSetTests
         Assert.False(labels.IsMalicious(Ip("172.28.213.84"), 50000, Ip("172.28.212.9"), 161, IpProtocol.Udp, t, t));
     }
 
+    [Fact]
+    public void AlertsMatchByHostsAndOnRowsWithAnyHostByPortsToo()
+    {
+        var labels = LabelSet.Parse(new StringReader(Header + "\n" +
+            "c10-firmware-push-unusual,firmware-push-unusual,2026-03-02T10:00:00.000000Z,2026-03-02T10:00:00.000000Z,tcp,10.0.0.5,443,*,*,new certificate\n" +
+            "c08-lateral-movement,lateral-movement,2026-03-02T10:00:00.000000Z,2026-03-02T10:00:05.000000Z,tcp,10.0.0.7,*,10.0.0.5,22,ssh\n"), "t");
+        var (identity, lateral) = (labels.Rows[0], labels.Rows[1]);
+        var t = T("2026-03-02T10:04:00Z");
+        var slack = EvaluationSink.AlertSlack.Ticks * 100;
+
+        // The server's alert on the row's port, towards any client, in either orientation; or one naming no port.
+        Assert.True(identity.MatchesAlert(Ip("10.0.0.5"), 443, Ip("10.0.0.16"), 59987, t, slack));
+        Assert.True(identity.MatchesAlert(Ip("10.0.0.16"), 59987, Ip("10.0.0.5"), 443, t, slack));
+        Assert.True(identity.MatchesAlert(Ip("10.0.0.5"), null, Ip("10.0.0.16"), null, t, slack));
+
+        // Another campaign's alert on the same server, on another port, is not about this row.
+        Assert.False(identity.MatchesAlert(Ip("10.0.9.9"), 40000, Ip("10.0.0.5"), 623, t, slack));
+        Assert.False(identity.MatchesAlert(Ip("10.0.0.5"), 443, Ip("10.0.0.16"), 59987, T("2026-03-02T10:20:00Z"), slack));
+
+        // A row naming both hosts takes any alert between them, whatever the ports.
+        Assert.True(lateral.MatchesAlert(Ip("10.0.0.5"), 80, Ip("10.0.0.7"), 41000, t, slack));
+        Assert.False(lateral.MatchesAlert(Ip("10.0.0.5"), 22, Ip("10.0.0.8"), 41000, t, slack));
+    }
+
     [Theory]
     [InlineData("not,the,header\n", "line 1")]
     [InlineData(Header + "\nc,a,2026-03-02T10:00:00Z,2026-03-02T10:05:00Z,udp,10.0.9.9,*,*,623\n", "line 2: expected 10 fields, found 9")]
