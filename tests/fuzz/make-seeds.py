@@ -217,6 +217,24 @@ def analyzer_seeds(outdir, files):
         if count == 0:
             # No capture has this protocol (the vendor KVM ports): one client and one server record.
             write(outdir, target, b"\x01\x00\x00\x04RFB \x01\x00\x04\x00\x01\x02\x03", "synthetic")
+    # Requests no capture here holds: a Redfish login and an authenticated change in clear, and the
+    # HPE iLO 4 Connection-header bypass (CVE-2017-12542).
+    body = b'{"UserName":"root","Password":"calvin"}'
+    for name, records in (
+        ("redfish", [
+            (False, b"POST /redfish/v1/SessionService/Sessions HTTP/1.1\r\nHost: bmc\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)),
+            (True, b"HTTP/1.1 201 Created\r\nX-Auth-Token: 0123456789abcdef\r\nContent-Length: 2\r\n\r\n{}"),
+            (False, b"PATCH /redfish/v1/AccountService/Accounts/3 HTTP/1.1\r\nX-Auth-Token: 0123456789abcdef\r\nContent-Length: 2\r\n\r\n{}"),
+        ]),
+        ("ilo-bypass", [
+            (False, b"GET /rest/v1/AccountService/Accounts HTTP/1.1\r\nHost: ilo\r\nConnection: " + b"A" * 29 + b"\r\n\r\n"),
+            (True, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"),
+        ]),
+    ):
+        seed = bytearray([1])
+        for from_server, payload in records:
+            seed += bytes([int(from_server)]) + struct.pack(">H", len(payload)) + payload
+        write(outdir, "http", bytes(seed), name)
 
 
 def main():

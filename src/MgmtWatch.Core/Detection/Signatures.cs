@@ -167,6 +167,20 @@ public static class Signatures
         Explanation = "A request for /PSBlock on TCP 49152, the Supermicro X9 UPnP service that served the BMC's passwords in clear (2014).",
     };
 
+    /// <summary>Redfish over cleartext HTTP: a login, a change, or a session token readable on the wire.</summary>
+    public static readonly Signature RedfishInClear = new(9103004,
+        "MGMTWATCH POLICY Redfish login or session sent in clear", Classification.PolicyViolation, 1)
+    {
+        Explanation = "A Redfish (or HPE iLO REST) request over cleartext HTTP logs in (POST to Sessions: the password is in the body), changes the BMC (POST, PATCH, PUT or DELETE: an account, a firmware update, virtual media, a reset, an event subscription) or carries a session token (X-Auth-Token): whoever reads it can log in. Anonymous reads of the service root do not alert; no token or body is kept.",
+    };
+
+    /// <summary>HPE iLO 4 authentication bypass by an overlong Connection header.</summary>
+    public static readonly Signature IloAuthenticationBypass = new(9103005,
+        "MGMTWATCH EXPLOIT HPE iLO 4 authentication bypass (CVE-2017-12542)", Classification.AttemptedAdmin, 1)
+    {
+        Explanation = "A cleartext HTTP request with a Connection header of one 29-character or longer token, which made iLO 4 before 2.53 skip authentication (Airbus Security Lab, 2017; Metasploit hp_ilo_create_admin_account): the first step of creating an administrator account. Over HTTPS the header is not visible.",
+    };
+
     /// <summary>A TLS server's certificate changed: a reflash, a renewal, or another machine in its place.</summary>
     public static readonly Signature TlsCertificateChanged = new(9103003,
         "MGMTWATCH POLICY TLS server certificate changed", Classification.BadUnknown, 2)

@@ -13,13 +13,18 @@ namespace MgmtWatch.Core.Analyzers.Http;
 /// (query string dropped: it may hold tokens or passwords), Host and User-Agent, response status codes and
 /// the server's name, and whether Redfish was spoken in clear. Raises
 /// <see cref="Signatures.HttpBasicCredentialsInClear"/> for an Authorization: Basic header (the user name
-/// only as a keyed fingerprint, the password only as a length) and
-/// <see cref="Signatures.SupermicroPasswordFile"/> for a request for /PSBlock on TCP 49152.
+/// only as a keyed fingerprint, the password only as a length), <see cref="Signatures.SupermicroPasswordFile"/>
+/// for a request for /PSBlock on TCP 49152, <see cref="Signatures.RedfishInClear"/> for a Redfish login, change
+/// or authenticated request in clear (<see cref="RedfishRequest"/>; no token or body is kept) and
+/// <see cref="Signatures.IloAuthenticationBypass"/> for the HPE iLO 4 Connection-header bypass.
 /// </summary>
 public sealed class HttpAnalyzer : IProtocolAnalyzer
 {
     /// <summary>Supermicro X9's UPnP web service, which served /PSBlock (threats.md §7).</summary>
     public const ushort SupermicroUpnpPort = 49152;
+
+    /// <summary>Length of the Connection header from which iLO 4 before 2.53 skipped authentication (CVE-2017-12542).</summary>
+    private const int IloConnectionOverflow = 29;
 
     /// <summary>Requests and responses read per connection; enough for a login exchange and a poll, bounds the work of a long keep-alive.</summary>
     private const int MaxMessages = 32;
@@ -288,9 +293,25 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
         }
 
         state.Requests++;
-        if ((path.Length >= 9 && Ascii.EqualsIgnoreCase(path[..9], "/redfish/"u8)) || Ascii.EqualsIgnoreCase(path, "/redfish"u8))
+        if (RedfishRequest.IsApi(path))
         {
             state.Redfish = true;
+            if (RedfishRequest.Exposure(m.Method, path, m.SessionToken) is { } exposure)
+            {
+                var consequence = exposure == "login" ? "the password in its body is readable on the wire"
+                    : "its session token is readable on the wire, and whoever copies it is logged in as its user";
+                context.Alert(Signatures.RedfishInClear, packet,
+                    $"{packet.Originator} sent a Redfish {exposure.Replace('_', ' ')} ({WireText.Escape(m.Method, 32)} {WireText.Escape(path, MaxValue)}) to {packet.Responder}:{packet.ResponderPort} over cleartext HTTP: {consequence}",
+                    [new("http.method", WireText.Escape(m.Method, 32)), new("http.uri", WireText.Escape(path, MaxValue)), new("redfish.exposure", exposure)]);
+            }
+        }
+
+        if (IsIloConnectionOverflow(m.Connection))
+        {
+            context.Alert(Signatures.IloAuthenticationBypass, packet,
+                $"{packet.Originator} sent a {m.Connection.Length}-character Connection header to {packet.Responder}:{packet.ResponderPort} ({WireText.Escape(m.Method, 32)} {WireText.Escape(path, MaxValue)}): " +
+                "HPE iLO 4 before 2.53 skips authentication when this header holds 29 characters or more (CVE-2017-12542), the first step of creating an administrator account",
+                [new("http.method", WireText.Escape(m.Method, 32)), new("http.uri", WireText.Escape(path, MaxValue)), new("http.connection_length", m.Connection.Length.ToString(CultureInfo.InvariantCulture))]);
         }
 
         if (packet.ResponderPort == SupermicroUpnpPort && Ascii.EqualsIgnoreCase(path, "/PSBlock"u8))
@@ -380,6 +401,13 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
             ArrayPool<byte>.Shared.Return(decoded);
         }
     }
+
+    /// <summary>
+    /// The CVE-2017-12542 request: a Connection header of 29 characters or more that is one token (the public
+    /// exploits send 29 'A's). Real values are a few short options ("keep-alive", "Upgrade, HTTP2-Settings").
+    /// </summary>
+    private static bool IsIloConnectionOverflow(ReadOnlySpan<byte> connection) =>
+        connection.Length >= IloConnectionOverflow && connection.IndexOfAny((byte)',', (byte)' ', (byte)'\t') < 0;
 
     /// <summary>The request target without query string or fragment (they may carry tokens or passwords).</summary>
     private static ReadOnlySpan<byte> PathOf(ReadOnlySpan<byte> target)

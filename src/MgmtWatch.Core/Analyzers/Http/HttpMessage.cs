@@ -45,6 +45,11 @@ internal ref struct HttpMessage
     public ReadOnlySpan<byte> Server;
     public ReadOnlySpan<byte> Authorization;
     public ReadOnlySpan<byte> ProxyAuthorization;
+    public ReadOnlySpan<byte> Connection;
+
+    /// <summary>Whether the request carries a Redfish session token (X-Auth-Token, DSP0266 §13.3.4); its value is not kept.</summary>
+    public bool SessionToken;
+
     public long ContentLength;
     public bool Chunked;
     public bool TooManyFields;
@@ -139,6 +144,14 @@ internal ref struct HttpMessage
             else if (Ascii.EqualsIgnoreCase(name, "proxy-authorization"u8))
             {
                 ProxyAuthorization = value;
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "connection"u8))
+            {
+                Connection = value;
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "x-auth-token"u8))
+            {
+                SessionToken = !value.IsEmpty;
             }
             else if (Ascii.EqualsIgnoreCase(name, "content-length"u8))
             {

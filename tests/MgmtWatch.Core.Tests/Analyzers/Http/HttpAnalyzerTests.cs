@@ -174,6 +174,79 @@ public class HttpAnalyzerTests
         Assert.False(Accepts("HTTP/1.1 999 What\r\n", false));
     }
 
+    private const string Token = "8f2b9c1e4d7a6b3c5e0f9a8b7c6d5e4f";
+
+    private const string Password = "Sup3r-S3cret!";
+
+    /// <summary>
+    /// Redfish requests in clear: a login (its password in the body), changes and authenticated reads alert
+    /// with what they expose; anonymous reads of the service root and requests outside the API do not. Neither
+    /// the session token nor the password appears anywhere in EVE or the flow log.
+    /// </summary>
+    [Theory]
+    [InlineData("POST", "/redfish/v1/SessionService/Sessions", false, "login")]
+    [InlineData("POST", "/rest/v1/Sessions", false, "login")]
+    [InlineData("GET", "/redfish/v1/", false, null)]
+    [InlineData("GET", "/redfish/v1/$metadata", false, null)]
+    [InlineData("GET", "/redfish/v1/Systems/1", true, "authenticated_read")]
+    [InlineData("PATCH", "/redfish/v1/AccountService/Accounts/3", true, "account_change")]
+    [InlineData("POST", "/rest/v1/AccountService/Accounts", false, "account_change")]
+    [InlineData("POST", "/redfish/v1/UpdateService/Actions/UpdateService.SimpleUpdate", true, "firmware_update")]
+    [InlineData("POST", "/redfish/v1/Managers/1/VirtualMedia/CD/Actions/VirtualMedia.InsertMedia", true, "virtual_media")]
+    [InlineData("POST", "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset", true, "reset")]
+    [InlineData("POST", "/redfish/v1/EventService/Subscriptions", true, "event_subscription")]
+    [InlineData("DELETE", "/redfish/v1/SessionService/Sessions/42", true, "logout")]
+    [InlineData("PATCH", "/redfish/v1/Managers/1/NetworkProtocol", true, "change")]
+    [InlineData("GET", "/index.html", true, null)]
+    [InlineData("POST", "/cgi/login.cgi", false, null)]
+    public void RedfishInClearAlertsWithWhatItExposes(string method, string path, bool token, string? exposure)
+    {
+        var body = $"{{\"UserName\":\"admin\",\"Password\":\"{Password}\"}}";
+        var request = $"{method} {path} HTTP/1.1\r\nHost: 10.0.0.9\r\n" + (token ? $"X-Auth-Token: {Token}\r\n" : "") +
+            $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}";
+        var response = $"HTTP/1.1 201 Created\r\nX-Auth-Token: {Token}\r\nLocation: /redfish/v1/SessionService/Sessions/42\r\nContent-Length: 2\r\n\r\n{{}}";
+        var run = RenderedRun.Of(Exchange(80, request, response), Options);
+        if (exposure is null)
+        {
+            Assert.Empty(run.Events.Alerts);
+        }
+        else
+        {
+            var alert = Assert.Single(run.Events.Alerts);
+            Assert.Equal(Signatures.RedfishInClear.Id, alert.SignatureId);
+            Assert.Equal(("10.0.0.1", "10.0.0.9"), (alert.Source.ToString(), alert.Destination.ToString()));
+            var evidence = alert.Evidence!.ToDictionary(e => e.Key, e => e.Value);
+            Assert.Equal(exposure, evidence["redfish.exposure"]);
+            Assert.Equal((method, path), (evidence["http.method"], evidence["http.uri"]));
+        }
+
+        Assert.DoesNotContain(Token, run.AllOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, run.AllOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The CVE-2017-12542 request as Metasploit's hp_ilo_create_admin_account sends it (29 'A's), and the
+    /// Connection headers real clients send, one of them a long list of options.
+    /// </summary>
+    [Theory]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAA", true)]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", true)]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAA", false)]
+    [InlineData("keep-alive", false)]
+    [InlineData("keep-alive, Upgrade, HTTP2-Settings, TE, close", false)]
+    public void OverlongConnectionHeaderRaisesTheIloBypassAlert(string connection, bool alert)
+    {
+        var run = RenderedRun.Of(Exchange(80, $"GET /rest/v1/AccountService/Accounts HTTP/1.1\r\nHost: 10.0.0.9\r\nConnection: {connection}\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"), Options);
+        Assert.Equal(alert ? [Signatures.IloAuthenticationBypass.Id] : [], run.Events.Alerts.Select(a => a.SignatureId));
+        if (alert)
+        {
+            var evidence = run.Events.Alerts[0].Evidence!.ToDictionary(e => e.Key, e => e.Value);
+            Assert.Equal(connection.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), evidence["http.connection_length"]);
+            Assert.Equal("/rest/v1/AccountService/Accounts", evidence["http.uri"]);
+        }
+    }
+
     private static PcapBuilder Exchange(ushort port, string request, string response)
     {
         var b = new PcapBuilder();

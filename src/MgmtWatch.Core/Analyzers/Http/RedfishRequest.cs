@@ -1,0 +1,59 @@
+using System.Text;
+
+namespace MgmtWatch.Core.Analyzers.Http;
+
+/// <summary>
+/// What a request to a BMC's management API (DMTF Redfish, DSP0266, under <c>/redfish/</c>, or HPE iLO 4's
+/// older REST API under <c>/rest/v1/</c>) exposes when it travels in clear (threats.md §10): a login carries
+/// the password in its body, every later request the session token in X-Auth-Token, and the requests that
+/// change the BMC are an attacker's goals (a new account, a firmware image, a mounted ISO, a reset, an
+/// event subscription that makes the BMC post to a URL of the caller's choice).
+/// </summary>
+internal static class RedfishRequest
+{
+    /// <summary>Whether the path is the management API's.</summary>
+    public static bool IsApi(ReadOnlySpan<byte> path) =>
+        StartsWith(path, "/redfish/"u8) || Ascii.EqualsIgnoreCase(path, "/redfish"u8) || StartsWith(path, "/rest/v1/"u8) || Ascii.EqualsIgnoreCase(path, "/rest/v1"u8);
+
+    /// <summary>
+    /// What the request does when it logs in, changes the BMC, or carries a session token; null for an
+    /// anonymous read (the service root and its metadata are readable without logging in, DSP0266 §13.3.1).
+    /// </summary>
+    public static string? Exposure(ReadOnlySpan<byte> method, ReadOnlySpan<byte> path, bool sessionToken)
+    {
+        if (method.SequenceEqual("POST"u8) && Contains(path, "/Sessions"u8))
+        {
+            return "login";
+        }
+
+        var writes = method.SequenceEqual("POST"u8) || method.SequenceEqual("PATCH"u8) || method.SequenceEqual("PUT"u8) || method.SequenceEqual("DELETE"u8);
+        if (!writes)
+        {
+            return sessionToken ? "authenticated_read" : null;
+        }
+
+        return Contains(path, "/Sessions"u8) ? "logout"
+            : Contains(path, "/Accounts"u8) ? "account_change"
+            : Contains(path, "UpdateService"u8) ? "firmware_update"
+            : Contains(path, "VirtualMedia"u8) ? "virtual_media"
+            : Contains(path, ".Reset"u8) ? "reset"
+            : Contains(path, "/Subscriptions"u8) ? "event_subscription"
+            : "change";
+    }
+
+    private static bool StartsWith(ReadOnlySpan<byte> path, ReadOnlySpan<byte> prefix) =>
+        path.Length >= prefix.Length && Ascii.EqualsIgnoreCase(path[..prefix.Length], prefix);
+
+    private static bool Contains(ReadOnlySpan<byte> path, ReadOnlySpan<byte> part)
+    {
+        for (var i = 0; i + part.Length <= path.Length; i++)
+        {
+            if (Ascii.EqualsIgnoreCase(path.Slice(i, part.Length), part))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
