@@ -151,6 +151,13 @@ public static class Signatures
         Explanation = "An SNMP SetRequest (configuration change) comes from a host outside the site's configured manager networks. When none are configured, the fallback alerts on a SET from a host never seen polling that agent (a Get/GetNext/GetBulk the agent answered) earlier in the run; that fallback is weak: an attacker who knows the community can poll first, and a manager's first SET of a run, before any poll, alerts. Configure the manager networks.",
     };
 
+    /// <summary>An SNMP agent answers a community it shipped with.</summary>
+    public static readonly Signature SnmpDefaultCommunity = new(9102003,
+        "MGMTWATCH POLICY SNMP agent answers a default community", Classification.PolicyViolation, 2)
+    {
+        Explanation = "An SNMP v1/v2c agent answers a request made with public or private, the communities agents ship with (a BMC left at its defaults): anyone who can reach it can read it, and with the read-write default change it. Reported once a day per agent; the community only as its fingerprint and length.",
+    };
+
     // ---- HTTP / TLS / web (threats.md §7, §10) ----
 
     /// <summary>Basic credentials in clear.</summary>

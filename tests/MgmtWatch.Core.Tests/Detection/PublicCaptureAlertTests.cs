@@ -4,9 +4,10 @@ using MgmtWatch.Core.Tests.Support;
 namespace MgmtWatch.Core.Tests.Detection;
 
 /// <summary>
-/// The rules on traffic other people recorded (../shared/pcaps-public, outside malformed/): the three
-/// captures that hold something a management network should never carry raise exactly their alert, and
-/// every other capture, normal traffic of many protocols, raises none.
+/// The rules on traffic other people recorded (../shared/pcaps-public, outside malformed/): the captures
+/// that hold something a management network should never carry (credentials in clear, a SET from a host
+/// never seen managing, an NTP control query, agents answering the default community) raise exactly their
+/// alerts, and every other capture, normal traffic of many protocols, raises none.
 /// </summary>
 public class PublicCaptureAlertTests
 {
@@ -15,6 +16,11 @@ public class PublicCaptureAlertTests
         ["zeek-http-basic-auth-with-colon.pcap"] = [Signatures.HttpBasicCredentialsInClear.Id],
         ["zeek-ntpmode67.pcap"] = [Signatures.NtpControlQuery.Id],
         ["zeek-snmpv1_set.pcap"] = [Signatures.SnmpSetFromNonManager.Id],
+
+        // One alert per agent that answered "public" (tshark: one agent in each Zeek capture, three in nDPI's).
+        ["zeek-snmpv1_get.pcap"] = [Signatures.SnmpDefaultCommunity.Id],
+        ["zeek-snmpwalk-short.pcap"] = [Signatures.SnmpDefaultCommunity.Id],
+        ["ndpi-snmp.pcap"] = [Signatures.SnmpDefaultCommunity.Id, Signatures.SnmpDefaultCommunity.Id, Signatures.SnmpDefaultCommunity.Id],
     };
 
     public static TheoryData<string> Captures() => RepoPaths.SharedCaseNames(RepoPaths.SharedCaptures(includeMalformed: false), RepoPaths.SharedPcaps);

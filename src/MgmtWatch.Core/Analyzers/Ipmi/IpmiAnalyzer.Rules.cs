@@ -29,9 +29,6 @@ public sealed partial class IpmiAnalyzer
     /// </summary>
     private const long ProbeGraceNs = 2_000_000_000;
 
-    /// <summary>A configuration finding about one BMC (anonymous login, cipher 0 listed) is repeated at most daily.</summary>
-    private const long PostureRepeatNs = 86_400_000_000_000;
-
     /// <summary>A sweep by one source is reported at most hourly (the pipeline's incident window) whatever its targets.</summary>
     private const long SweepRepeatNs = 3_600_000_000_000;
 

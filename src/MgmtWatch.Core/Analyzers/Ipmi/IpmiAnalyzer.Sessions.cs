@@ -333,7 +333,7 @@ public sealed partial class IpmiAnalyzer
         state.CapsLogin = data[2];
         state.CapsExtended = data.Length > 3 ? data[3] : (byte)0;
         NoteProbeAnswer(state, packet, context);
-        if ((state.CapsLogin & 0x03) != 0 && _postureReports.TryReport((Signatures.IpmiAnonymousLoginEnabled.Id, packet.Source), packet.Timestamp, PostureRepeatNs))
+        if ((state.CapsLogin & 0x03) != 0 && _postureReports.TryReport((Signatures.IpmiAnonymousLoginEnabled.Id, packet.Source), packet.Timestamp, ReportLimiter.PostureInterval))
         {
             var anonymous = (state.CapsLogin & 0x01) != 0;
             var nullUser = (state.CapsLogin & 0x02) != 0;
@@ -376,7 +376,7 @@ public sealed partial class IpmiAnalyzer
         state.AdvertisedSuites = suites;
         state.AdvertisedAuthNone = authNone;
         if (((suites & 1) != 0 || authNone) &&
-            _postureReports.TryReport((Signatures.IpmiCipherZeroAdvertised.Id, packet.Source), packet.Timestamp, PostureRepeatNs))
+            _postureReports.TryReport((Signatures.IpmiCipherZeroAdvertised.Id, packet.Source), packet.Timestamp, ReportLimiter.PostureInterval))
         {
             context.Alert(Signatures.IpmiCipherZeroAdvertised, packet,
                 $"BMC {packet.Source} lists cipher suite 0 (RAKP-none) in its Get Channel Cipher Suites response: logins without a password check are enabled",

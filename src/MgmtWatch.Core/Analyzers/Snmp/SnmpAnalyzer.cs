@@ -8,8 +8,9 @@ namespace MgmtWatch.Core.Analyzers.Snmp;
 /// SNMP v1/v2c/v3 on UDP 161 (agents) and 162 (trap receivers): version, PDU types, request/response
 /// bookkeeping, error statuses, and for v3 the security model and level, engine id and USM reports.
 /// Community strings and USM user names are credentials: they leave the analyzer only as a keyed
-/// fingerprint and a length. Rules: community guessing (<see cref="Signatures.SnmpCommunityGuessing"/>)
-/// and SET requests from hosts that are not managers (<see cref="Signatures.SnmpSetFromNonManager"/>).
+/// fingerprint and a length. Rules: community guessing (<see cref="Signatures.SnmpCommunityGuessing"/>),
+/// SET requests from hosts that are not managers (<see cref="Signatures.SnmpSetFromNonManager"/>) and agents
+/// that answer a well-known default community (<see cref="Signatures.SnmpDefaultCommunity"/>).
 /// </summary>
 public sealed class SnmpAnalyzer : IProtocolAnalyzer
 {
@@ -27,6 +28,9 @@ public sealed class SnmpAnalyzer : IProtocolAnalyzer
 
     /// <summary>RFC 3411 §5: snmpEngineID is 5–32 octets; anything longer is cut in the flow record.</summary>
     private const int MaxEngineIdOctets = 32;
+
+    /// <summary>Agents remembered for the daily repeat of the default-community finding.</summary>
+    private const int MaxReportedAgents = 65_536;
 
     /// <summary>Output order of <c>snmp.pdu_types</c>: requests, answers, notifications.</summary>
     private static readonly SnmpPdu[] PduOrder =
@@ -51,6 +55,7 @@ public sealed class SnmpAnalyzer : IProtocolAnalyzer
 
     private readonly FlowStates<State> _states = new();
     private readonly SnmpPollers _pollers = new();
+    private readonly ReportLimiter<HostAddress> _defaultCommunityReports = new(MaxReportedAgents);
     private WindowedDistinctCounter<HostAddress, string>? _guesses;
 
     /// <inheritdoc/>
@@ -136,6 +141,11 @@ public sealed class SnmpAnalyzer : IProtocolAnalyzer
             case SnmpPdu.Response:
             case SnmpPdu.Report:
                 Answered(packet, ref m, communityFp, state);
+                if (m.Pdu == SnmpPdu.Response && communityFp is not null)
+                {
+                    CheckDefaultCommunity(packet, SnmpMessage.Bytes(packet.Payload, m.Community), communityFp, ref m, context);
+                }
+
                 break;
         }
 
@@ -442,6 +452,30 @@ public sealed class SnmpAnalyzer : IProtocolAnalyzer
                 new("threshold", threshold.ToString(CultureInfo.InvariantCulture)),
                 new("window_seconds", seconds),
             ]);
+    }
+
+    /// <summary>
+    /// 9102003: an agent answered a request made with "public" or "private", the communities agents ship with
+    /// (v1/v2c agents answer only a community they accept, RFC 3584 §5.2.1, and echo it in the Response).
+    /// The community leaves only as its fingerprint and length, as everywhere else.
+    /// </summary>
+    private void CheckDefaultCommunity(scoped in AnalyzerPacket packet, ReadOnlySpan<byte> community, string communityFp, ref SnmpMessage m, AnalyzerContext context)
+    {
+        if (!(community.SequenceEqual("public"u8) || community.SequenceEqual("private"u8))
+            || !_defaultCommunityReports.TryReport(packet.Source, packet.Timestamp, ReportLimiter.PostureInterval))
+        {
+            return;
+        }
+
+        context.Alert(Signatures.SnmpDefaultCommunity, packet,
+            string.Create(CultureInfo.InvariantCulture,
+                $"SNMP agent {packet.Source} answered {packet.Destination} with a well-known default community ({community.Length} characters, {communityFp}): anyone who can reach UDP {packet.SourcePort} can read it, and with the read-write default change it"),
+            [
+                new("snmp.version", VersionName(m.Version)),
+                new("snmp.community_fp", communityFp),
+                new("snmp.community_len", community.Length.ToString(CultureInfo.InvariantCulture)),
+            ],
+            incidentKey: null, fromResponder: !packet.FromOriginator);
     }
 
     /// <summary>9102002: a SetRequest from outside the configured manager networks, or (none configured) from a host never seen polling the agent.</summary>

@@ -174,6 +174,64 @@ public class SnmpAnalyzerTests
         Assert.All(communities, c => Assert.DoesNotContain(c, everything, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Every public capture against tshark: the agents that sent a get-response carrying public or private
+    /// are exactly the sources of rule 9102003's alerts, one each, and the community is only a fingerprint.
+    /// </summary>
+    [SkippableFact]
+    public void AgentsAnsweringADefaultCommunityInPublicCapturesAreEachOneAlert()
+    {
+        RepoPaths.SkipUnlessShared();
+        Tshark.SkipUnlessInstalled();
+        var withDefaults = 0;
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.SharedPcaps, "snmp")))
+        {
+            var expected = Tshark.Fields(file, "snmp.get_response_element && (snmp.community == \"public\" || snmp.community == \"private\")", ["ip.src"])
+                .Select(r => r[0]).Distinct().Order().ToList();
+            var alerts = Analyze.File(file).Events.Alerts.Where(a => a.SignatureId == Signatures.SnmpDefaultCommunity.Id).ToList();
+            Assert.Equal(expected, alerts.Select(a => a.Source.ToString()).Order().ToList());
+            foreach (var alert in alerts)
+            {
+                var evidence = alert.Evidence!.ToDictionary(e => e.Key, e => e.Value);
+                Assert.Matches("^hmac:[0-9a-f]{16}$", evidence["snmp.community_fp"]);
+                Assert.Contains(evidence["snmp.community_len"], new[] { "6", "7" });
+                Assert.DoesNotContain("public", alert.Description!, StringComparison.Ordinal);
+                Assert.DoesNotContain("private", alert.Description!, StringComparison.Ordinal);
+            }
+
+            withDefaults += expected.Count;
+        }
+
+        Assert.True(withDefaults >= 2, $"{withDefaults} agents answered a default community in the public captures");
+    }
+
+    /// <summary>
+    /// A poller using the write default on one agent for two days and a site community on another: one alert
+    /// a day for the first (a configuration finding, not an event), none for the second, none for a Report
+    /// or for a request nobody answered.
+    /// </summary>
+    [Fact]
+    public void ADefaultCommunityAnsweredIsReportedDailyPerAgent()
+    {
+        const string Other = "10.9.0.16";
+        const string Silent = "10.9.0.17";
+        var b = new PcapBuilder();
+        for (var i = 0; i < 2 * 24 * 6; i++)
+        {
+            var t = i * 600.0;
+            b.Add(t, Frames.Udp(Manager, 50000, Agent, 161, Community(1, "private", Get, i, 0, SysName)));
+            b.Add(t + 0.005, Frames.Udp(Agent, 161, Manager, 50000, Community(1, "private", Response, i, 0, SysName)));
+            b.Add(t + 1, Frames.Udp(Manager, 50001, Other, 161, Community(1, "site-ro-7", Get, i, 0, SysName)));
+            b.Add(t + 1.005, Frames.Udp(Other, 161, Manager, 50001, Community(1, "site-ro-7", Response, i, 0, SysName)));
+            b.Add(t + 2, Frames.Udp(Manager, 50002, Silent, 161, Community(1, "public", Get, i, 0, SysName)));
+        }
+
+        var alerts = Analyze.Capture(b).Events.Alerts;
+        Assert.Equal(2, alerts.Count);
+        Assert.All(alerts, a => Assert.Equal((Signatures.SnmpDefaultCommunity.Id, Agent, Manager), (a.SignatureId, a.Source.ToString(), a.Destination.ToString())));
+        Assert.True(alerts[1].Timestamp - alerts[0].Timestamp >= 86_400_000_000_000L);
+    }
+
     [Fact]
     public void TheGuessingThresholdIsUserSettable()
     {
@@ -234,10 +292,10 @@ public class SnmpAnalyzerTests
     public void WithoutManagerNetworksASetFromAHostThatPolledTheAgentIsQuietAndAnyOtherAlerts()
     {
         var b = new PcapBuilder()
-            .Add(0, Frames.Udp(Manager, 40000, Agent, 161, Community(1, "private", Get, 1)))
-            .Add(0.01, Frames.Udp(Agent, 161, Manager, 40000, Community(1, "private", Response, 1)))
-            .Add(1, Frames.Udp(Manager, 40000, Agent, 161, Community(1, "private", Set, 2)))
-            .Add(2, Frames.Udp(Attacker, 40000, Agent, 161, Community(1, "private", Set, 3)));
+            .Add(0, Frames.Udp(Manager, 40000, Agent, 161, Community(1, "site-rw-2026", Get, 1)))
+            .Add(0.01, Frames.Udp(Agent, 161, Manager, 40000, Community(1, "site-rw-2026", Response, 1)))
+            .Add(1, Frames.Udp(Manager, 40000, Agent, 161, Community(1, "site-rw-2026", Set, 2)))
+            .Add(2, Frames.Udp(Attacker, 40000, Agent, 161, Community(1, "site-rw-2026", Set, 3)));
         var alert = Assert.Single(Analyze.Capture(b).Events.Alerts);
         Assert.Equal(Attacker, alert.Source.ToString());
     }

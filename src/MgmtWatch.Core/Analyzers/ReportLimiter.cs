@@ -1,4 +1,11 @@
-namespace MgmtWatch.Core.Analyzers.Ipmi;
+namespace MgmtWatch.Core.Analyzers;
+
+/// <summary>Report intervals shared by the analyzers.</summary>
+internal static class ReportLimiter
+{
+    /// <summary>How often a configuration finding about one host (a BMC that allows anonymous login, an agent that answers a default community) is repeated: daily.</summary>
+    public const long PostureInterval = 86_400_000_000_000;
+}
 
 /// <summary>
 /// Remembers when something was last reported per key, so that a finding about a host (a BMC that allows

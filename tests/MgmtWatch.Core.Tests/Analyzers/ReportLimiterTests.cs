@@ -1,6 +1,6 @@
-using MgmtWatch.Core.Analyzers.Ipmi;
+using MgmtWatch.Core.Analyzers;
 
-namespace MgmtWatch.Core.Tests.Analyzers.Ipmi;
+namespace MgmtWatch.Core.Tests.Analyzers;
 
 public class ReportLimiterTests
 {
