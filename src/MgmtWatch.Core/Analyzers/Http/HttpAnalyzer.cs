@@ -283,7 +283,7 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
             state.HeadRequests |= 1u << index;
         }
 
-        var path = PathOf(m.Target);
+        var path = RedfishRequest.WithoutUserNames(PathOf(m.Target), context.Fingerprints);
         if (state.Method is null)
         {
             state.Method = WireText.Escape(m.Method, 32);
@@ -323,12 +323,12 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
 
         if (!m.Authorization.IsEmpty)
         {
-            Credentials(m.Authorization, "Authorization", ref m, state, packet, context);
+            Credentials(m.Authorization, "Authorization", path, ref m, state, packet, context);
         }
 
         if (!m.ProxyAuthorization.IsEmpty)
         {
-            Credentials(m.ProxyAuthorization, "Proxy-Authorization", ref m, state, packet, context);
+            Credentials(m.ProxyAuthorization, "Proxy-Authorization", path, ref m, state, packet, context);
         }
     }
 
@@ -337,7 +337,7 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
     /// split at the first colon (§2: the user-id cannot hold one, the password can). Only the user name's
     /// keyed fingerprint and both lengths leave this method.
     /// </summary>
-    private void Credentials(ReadOnlySpan<byte> value, string header, ref HttpMessage m, State state, scoped in AnalyzerPacket packet, AnalyzerContext context)
+    private void Credentials(ReadOnlySpan<byte> value, string header, ReadOnlySpan<byte> path, ref HttpMessage m, State state, scoped in AnalyzerPacket packet, AnalyzerContext context)
     {
         var space = value.IndexOf((byte)' ');
         var scheme = space < 0 ? value : value[..space];
@@ -383,7 +383,7 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
                 new("http.user", userFingerprint),
                 new("http.user_length", userLength),
                 new("http.password_length", passwordChars),
-                new("http.uri", WireText.Escape(PathOf(m.Target), MaxValue)),
+                new("http.uri", WireText.Escape(path, MaxValue)),
             };
             if (!m.Host.IsEmpty)
             {

@@ -41,19 +41,47 @@ internal static class RedfishRequest
             : "change";
     }
 
+    /// <summary>
+    /// The path with an account's member segment (after /Accounts/) replaced by its keyed fingerprint, unless
+    /// it is a number: some BMCs name accounts by user (OpenBMC's /redfish/v1/AccountService/Accounts/root),
+    /// and user names are credentials here. Other paths are returned as they are.
+    /// </summary>
+    public static ReadOnlySpan<byte> WithoutUserNames(ReadOnlySpan<byte> path, CredentialFingerprinter fingerprints)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprints);
+        var at = IsApi(path) ? IndexOf(path, "/Accounts/"u8) : -1;
+        if (at < 0)
+        {
+            return path;
+        }
+
+        var start = at + "/Accounts/"u8.Length;
+        var length = path[start..].IndexOf((byte)'/');
+        var member = length < 0 ? path[start..] : path.Slice(start, length);
+        if (member.IsEmpty || !member.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            return path;
+        }
+
+        byte[] shown = [.. path[..start], .. Encoding.ASCII.GetBytes(fingerprints.Fingerprint(member)), .. path[(start + member.Length)..]];
+        return shown;
+    }
+
     private static bool StartsWith(ReadOnlySpan<byte> path, ReadOnlySpan<byte> prefix) =>
         path.Length >= prefix.Length && Ascii.EqualsIgnoreCase(path[..prefix.Length], prefix);
 
-    private static bool Contains(ReadOnlySpan<byte> path, ReadOnlySpan<byte> part)
+    private static bool Contains(ReadOnlySpan<byte> path, ReadOnlySpan<byte> part) => IndexOf(path, part) >= 0;
+
+    private static int IndexOf(ReadOnlySpan<byte> path, ReadOnlySpan<byte> part)
     {
         for (var i = 0; i + part.Length <= path.Length; i++)
         {
             if (Ascii.EqualsIgnoreCase(path.Slice(i, part.Length), part))
             {
-                return true;
+                return i;
             }
         }
 
-        return false;
+        return -1;
     }
 }

@@ -225,6 +225,24 @@ public class HttpAnalyzerTests
     }
 
     /// <summary>
+    /// OpenBMC names Redfish accounts by user: the member segment of an account's path leaves only as its keyed
+    /// fingerprint, in the alert, its evidence and the flow record; a numeric member (Accounts/3) stays.
+    /// </summary>
+    [Fact]
+    public void AnAccountNamedByItsUserIsWrittenOnlyAsAFingerprint()
+    {
+        const string User = "operator7";
+        var request = $"PATCH /redfish/v1/AccountService/Accounts/{User}/ HTTP/1.1\r\nHost: bmc\r\nX-Auth-Token: {Token}\r\nContent-Length: 2\r\n\r\n{{}}";
+        var run = RenderedRun.Of(Exchange(80, request, "HTTP/1.1 204 No Content\r\n\r\n"), Options);
+        var shown = $"/redfish/v1/AccountService/Accounts/{Fingerprinter.Fingerprint(Encoding.ASCII.GetBytes(User))}/";
+        var alert = Assert.Single(run.Events.Alerts);
+        Assert.Contains(alert.Evidence!, e => e is { Key: "http.uri" } && e.Value == shown);
+        Assert.Contains(alert.Evidence!, e => e is { Key: "redfish.exposure", Value: "account_change" });
+        Assert.Equal(shown, Assert.Single(run.FlowsOf("http")).Field("http.uri"));
+        Assert.DoesNotContain(User, run.AllOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The CVE-2017-12542 request as Metasploit's hp_ilo_create_admin_account sends it (29 'A's), and the
     /// Connection headers real clients send, one of them a long list of options.
     /// </summary>
