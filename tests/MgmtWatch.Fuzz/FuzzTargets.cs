@@ -48,6 +48,7 @@ internal static class FuzzTargets
         ("http", 80, true, false),
         ("rfb", 5900, true, false),
         ("kvm", 17990, true, false),
+        ("ldap", 389, true, false),
     ];
 
     /// <summary>Every target name.</summary>

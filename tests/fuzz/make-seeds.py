@@ -42,6 +42,7 @@ ANALYZERS = OrderedDict([
     ("http", ({80, 8080, 49152}, "tcp")),
     ("rfb", (set(range(5900, 5910)), "tcp")),
     ("kvm", ({17990, 3900}, "tcp")),
+    ("ldap", ({389, 3268}, "tcp")),
 ])
 
 MAX_RECORDS = 16

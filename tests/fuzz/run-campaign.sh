@@ -23,7 +23,7 @@ work=$root/tests/fuzz/work
 build=$work/build
 
 if [ "${1:-}" = "--list" ]; then
-  echo "reader decoder ipmi snmp dns dhcp syslog ntp tls ssh http rfb kvm"
+  echo "reader decoder ipmi snmp dns dhcp syslog ntp tls ssh http rfb kvm ldap"
   exit 0
 fi
 if [ $# -ne 2 ]; then

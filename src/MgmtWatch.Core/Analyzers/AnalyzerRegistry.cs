@@ -3,6 +3,7 @@ using MgmtWatch.Core.Analyzers.Dns;
 using MgmtWatch.Core.Analyzers.Http;
 using MgmtWatch.Core.Analyzers.Ipmi;
 using MgmtWatch.Core.Analyzers.Kvm;
+using MgmtWatch.Core.Analyzers.Ldap;
 using MgmtWatch.Core.Analyzers.Ntp;
 using MgmtWatch.Core.Analyzers.Rfb;
 using MgmtWatch.Core.Analyzers.Snmp;
@@ -63,6 +64,7 @@ public sealed class AnalyzerRegistry
         new DnsAnalyzer(),
         new DhcpAnalyzer(),
         new SyslogAnalyzer(),
+        new LdapAnalyzer(),
     ]);
 
     /// <summary>The analyzers, by id − 1.</summary>

@@ -202,6 +202,15 @@ public static class Signatures
         Explanation = "An SSH server (address and port) presents a host key other than the one it presented earlier in the run or, with a model, than those the baseline saw it present: BMC firmware makes itself new host keys when it is reflashed, and a machine answering in a BMC's place shows its own (what an SSH client warns about as REMOTE HOST IDENTIFICATION HAS CHANGED). Deliberate re-keying alerts too, once.",
     };
 
+    // ---- Directory logins (threats.md baseline: BMC -> LDAP/AD) ----
+
+    /// <summary>A BMC (or anyone) logging in to a directory with a password in clear.</summary>
+    public static readonly Signature LdapPasswordInClear = new(9109001,
+        "MGMTWATCH POLICY LDAP password sent in clear", Classification.PolicyViolation, 1)
+    {
+        Explanation = "An LDAP simple bind (or SASL PLAIN) with a password on a connection without TLS (389 or the global catalog 3268, no StartTLS): BMCs checking their users' logins against a directory this way send every administrator's password in clear. Reported once a day per client and directory; the bind name only as its fingerprint and length, the password only as its length.",
+    };
+
     // ---- DNS (threats.md §11) ----
 
     /// <summary>DNS tunnelling.</summary>

@@ -5,7 +5,7 @@ namespace MgmtWatch.Benchmarks.Micro;
 /// <summary>
 /// One real capture per registered analyzer, by analyzer name: the repository's recordings for IPMI,
 /// TLS, SSH and SNMP; the shared public captures (Zeek's and nDPI's test traces) for NTP, DNS, DHCP,
-/// syslog, HTTP and RFB when they are beside the checkout. The vendor console analyzer has no public
+/// syslog, HTTP, RFB and LDAP when they are beside the checkout. The vendor console analyzer has no public
 /// capture (its protocols are proprietary and encrypted): it gets the TLS 1.3 session of tls-openssl.pcap
 /// moved from port 443 to iLO's remote console port 17990, which is what such a session looks like on
 /// the wire.
@@ -25,6 +25,7 @@ internal static class AnalyzerCaptures
         ("syslog", () => Shared("syslog/ndpi-syslog.pcap")),
         ("http", () => Shared("https/zeek-http-basic-auth-with-colon.pcap")),
         ("rfb", () => Shared("kvm/zeek-rfb-vncmac.pcap")),
+        ("ldap", () => Shared("auth/zeek-ldap-simpleauth.pcap")),
     ];
 
     /// <summary>Analyzer names whose capture is present here.</summary>

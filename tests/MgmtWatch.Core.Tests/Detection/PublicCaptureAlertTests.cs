@@ -5,7 +5,7 @@ namespace MgmtWatch.Core.Tests.Detection;
 
 /// <summary>
 /// The rules on traffic other people recorded (../shared/pcaps-public, outside malformed/): the captures
-/// that hold something a management network should never carry (credentials in clear, a SET from a host
+/// that hold something a management network should never carry (passwords in clear, a SET from a host
 /// never seen managing, an NTP control query, agents answering the default community) raise exactly their
 /// alerts, and every other capture, normal traffic of many protocols, raises none.
 /// </summary>
@@ -14,6 +14,7 @@ public class PublicCaptureAlertTests
     private static readonly Dictionary<string, int[]> Expected = new(StringComparer.Ordinal)
     {
         ["zeek-http-basic-auth-with-colon.pcap"] = [Signatures.HttpBasicCredentialsInClear.Id],
+        ["zeek-ldap-simpleauth.pcap"] = [Signatures.LdapPasswordInClear.Id],
         ["zeek-ntpmode67.pcap"] = [Signatures.NtpControlQuery.Id],
         ["zeek-snmpv1_set.pcap"] = [Signatures.SnmpSetFromNonManager.Id],
 
