@@ -2,7 +2,8 @@ namespace MgmtWatch.Core.Simulation;
 
 /// <summary>
 /// SNMP community guessing with onesixtyone (threats.md §13, S13): one socket, a GetRequest for sysDescr.0
-/// with every community of the word list to every BMC, 10 ms apart; none is right, so no BMC answers.
+/// with every community of the word list to every BMC, 10 ms apart. One BMC was left with the read
+/// community it shipped with, "public", and answers that one; every other guess goes unanswered.
 /// </summary>
 internal sealed class SnmpGuess(Site site) : Campaign(site, "snmp-guess")
 {
@@ -22,7 +23,12 @@ internal sealed class SnmpGuess(Site site) : Campaign(site, "snmp-guess")
         "tech", "test", "test2", "tiv0li", "tivoli", "trap", "world", "write", "xyzzy", "yellow",
     ];
 
+    private const string ShippedCommunity = "public";
+
+    private const string SysDescrOid = "1.3.6.1.2.1.1.1.0";
+
     private Host _attacker = null!;
+    private Bmc _open = null!;
     private ushort _port;
     private LabelPattern _pattern = null!;
 
@@ -32,7 +38,10 @@ internal sealed class SnmpGuess(Site site) : Campaign(site, "snmp-guess")
     {
         _attacker = Random.Chance(0.5) ? NewLocalHost("rogue-snmp") : NewHostNetworkHost("compromised-app");
         _port = _attacker.EphemeralPort(Random);
-        _pattern = Pattern("udp", _attacker, _port, Site.SubnetCidr, 161, $"onesixtyone from {_attacker.IpText}: {Communities.Length} community strings against every BMC, no replies");
+        // Any BMC but the one the malicious flash takes down (it could be rebooting when its turn comes).
+        var up = Site.Bmcs.Where(b => !b.Outages.Any(o => o.Reason == OutageReason.AttackFirmwarePush)).ToList();
+        _open = Random.Pick(up.Count > 0 ? up : Site.Bmcs);
+        _pattern = Pattern("udp", _attacker, _port, Site.SubnetCidr, 161, $"onesixtyone from {_attacker.IpText}: {Communities.Length} community strings against every BMC; {_open.Name} answers the default community, no other reply");
         Summary = $"{_attacker.IpText}:{_port} -> {Site.Bmcs.Count} BMCs x {Communities.Length} communities from {SimTime.Iso(Start)}";
     }
 
@@ -49,8 +58,16 @@ internal sealed class SnmpGuess(Site site) : Campaign(site, "snmp-guess")
         {
             foreach (var bmc in Site.Bmcs)
             {
-                var message = SnmpMessages.Community(0, community, SnmpMessages.GetRequest, r.Next(1, int.MaxValue), [("1.3.6.1.2.1.1.1.0", SnmpValue.Null)]);
+                var id = r.Next(1, int.MaxValue);
+                var message = SnmpMessages.Community(0, community, SnmpMessages.GetRequest, id, [(SysDescrOid, SnmpValue.Null)]);
                 yield return w.Udp(t, _attacker, _port, bmc, 161, message);
+                if (ReferenceEquals(bmc, _open) && community == ShippedCommunity && bmc.IsUp(t))
+                {
+                    // Answered well inside the 10 ms before the next guess.
+                    var answer = SnmpMessages.Community(0, community, SnmpMessages.Response, id, [(SysDescrOid, SnmpValue.Text(bmc.SysDescr))]);
+                    yield return w.Udp(t + r.Micros(1_000, 4_000), bmc, 161, _attacker, _port, answer);
+                }
+
                 t += r.Micros(10_000, 11_000);
             }
         }
