@@ -141,7 +141,8 @@ public sealed class SnmpAnalyzer : IProtocolAnalyzer
             case SnmpPdu.Response:
             case SnmpPdu.Report:
                 Answered(packet, ref m, communityFp, state);
-                if (m.Pdu == SnmpPdu.Response && communityFp is not null)
+                // A trap receiver acknowledging an Inform answers from 162 with the sender's community: not an agent.
+                if (m.Pdu == SnmpPdu.Response && communityFp is not null && packet.SourcePort != 162)
                 {
                     CheckDefaultCommunity(packet, SnmpMessage.Bytes(packet.Payload, m.Community), communityFp, ref m, context);
                 }

@@ -207,8 +207,8 @@ public class SnmpAnalyzerTests
 
     /// <summary>
     /// A poller using the write default on one agent for two days and a site community on another: one alert
-    /// a day for the first (a configuration finding, not an event), none for the second, none for a Report
-    /// or for a request nobody answered.
+    /// a day for the first (a configuration finding, not an event), none for the second, none for a request
+    /// nobody answered, none for a trap receiver acknowledging an Inform sent with the default.
     /// </summary>
     [Fact]
     public void ADefaultCommunityAnsweredIsReportedDailyPerAgent()
@@ -224,6 +224,10 @@ public class SnmpAnalyzerTests
             b.Add(t + 1, Frames.Udp(Manager, 50001, Other, 161, Community(1, "site-ro-7", Get, i, 0, SysName)));
             b.Add(t + 1.005, Frames.Udp(Other, 161, Manager, 50001, Community(1, "site-ro-7", Response, i, 0, SysName)));
             b.Add(t + 2, Frames.Udp(Manager, 50002, Silent, 161, Community(1, "public", Get, i, 0, SysName)));
+
+            // An Inform to the trap receiver, acknowledged with the same community: the receiver is no agent.
+            b.Add(t + 3, Frames.Udp(Other, 50003, Manager, 162, Community(1, "public", 0xA6, i, 0, SysName)));
+            b.Add(t + 3.005, Frames.Udp(Manager, 162, Other, 50003, Community(1, "public", Response, i, 0, SysName)));
         }
 
         var alerts = Analyze.Capture(b).Events.Alerts;
