@@ -90,6 +90,28 @@ internal sealed class HandshakeStream
         return true;
     }
 
+    /// <summary>
+    /// After parsing the bytes <see cref="Offer"/> gave: finishes the direction when the parser wants no more
+    /// (<paramref name="done"/>), the bytes were parsed in place (nothing holds the rest) or the buffer
+    /// stalled; otherwise drops the <paramref name="consumed"/> bytes parsed and passes over
+    /// <paramref name="skip"/> more (a message body), finishing if they cannot be passed over. Returns
+    /// whether the direction is finished.
+    /// </summary>
+    public bool Settle(bool done, bool inPlace, int consumed, StreamBufferPool pool, long skip = 0)
+    {
+        if (!done && !inPlace && !Stalled)
+        {
+            _buffer!.Consume(consumed);
+            if (skip <= 0 || _buffer.Skip(skip))
+            {
+                return false;
+            }
+        }
+
+        Finish(pool);
+        return true;
+    }
+
     /// <summary>Wants nothing more from this direction and gives the buffer back.</summary>
     public void Finish(StreamBufferPool pool)
     {

@@ -104,21 +104,7 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
         {
             var consumed = packet.FromOriginator ? ReadRequests(data, state, packet, context, out var skip)
                                                  : ReadResponses(data, state, packet, context, out skip);
-            if (side.Done || inPlace || side.Stream.Stalled)
-            {
-                side.Done = true;
-                side.Stream.Finish(_pool);
-            }
-            else
-            {
-                var buffer = side.Stream.Buffer!;
-                buffer.Consume(consumed);
-                if (skip > 0 && !buffer.Skip(skip))
-                {
-                    side.Done = true;
-                    side.Stream.Finish(_pool);
-                }
-            }
+            side.Done = side.Stream.Settle(side.Done, inPlace, consumed, _pool, skip);
         }
 
         if (state.Client.Stream.Finished && state.Server.Stream.Finished)

@@ -65,15 +65,7 @@ public sealed class LdapAnalyzer : IProtocolAnalyzer
         if (side.Stream.Offer(packet, _pool, buffered: true, out var data, out var inPlace))
         {
             var consumed = Read(data, side, state, packet, context);
-            if (side.Done || inPlace || side.Stream.Stalled)
-            {
-                side.Done = true;
-                side.Stream.Finish(_pool);
-            }
-            else
-            {
-                side.Stream.Buffer!.Consume(consumed);
-            }
+            side.Done = side.Stream.Settle(side.Done, inPlace, consumed, _pool);
         }
 
         if (state.Client.Stream.Finished && state.Server.Stream.Finished)

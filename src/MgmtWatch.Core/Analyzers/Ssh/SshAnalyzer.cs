@@ -70,14 +70,9 @@ public sealed class SshAnalyzer : IProtocolAnalyzer
         if (side.Stream.Offer(packet, _pool, buffered: true, out var data, out var inPlace))
         {
             var consumed = Read(data, side, state, packet, context);
-            if (side.Phase == Phase.Done || inPlace || side.Stream.Stalled)
+            if (side.Stream.Settle(side.Phase == Phase.Done, inPlace, consumed, _pool))
             {
                 side.Phase = Phase.Done;
-                side.Stream.Finish(_pool);
-            }
-            else
-            {
-                side.Stream.Buffer!.Consume(consumed);
             }
         }
 
