@@ -11,10 +11,12 @@ namespace MgmtWatch.Core.Analyzers;
 public sealed class AnalyzerContext
 {
     private readonly AnalysisPipeline _pipeline;
+    private readonly MalformedTrafficRule _malformed;
 
     internal AnalyzerContext(AnalysisPipeline pipeline, CredentialFingerprinter fingerprints, DetectionSettings settings, SiteSettings site)
     {
         _pipeline = pipeline;
+        _malformed = new MalformedTrafficRule(settings);
         Fingerprints = fingerprints;
         Settings = settings;
         Site = site;
@@ -39,9 +41,15 @@ public sealed class AnalyzerContext
     /// </summary>
     public void StopInspecting(scoped in AnalyzerPacket packet) => _pipeline.StopInspecting(packet.Flow);
 
-    /// <summary>Reports a protocol violation as an EVE <c>anomaly</c> of type <c>applayer</c> (rate-limited).</summary>
-    public void Anomaly(string appProto, string eventName, scoped in AnalyzerPacket packet) =>
+    /// <summary>
+    /// Reports a protocol violation as an EVE <c>anomaly</c> of type <c>applayer</c> (rate-limited), and counts
+    /// it toward its sender's violations (<see cref="MalformedTrafficRule"/>).
+    /// </summary>
+    public void Anomaly(string appProto, string eventName, scoped in AnalyzerPacket packet)
+    {
+        _malformed.Observe(appProto, eventName, packet, this);
         _pipeline.EmitApplicationAnomaly(appProto, eventName, packet);
+    }
 
     /// <summary>
     /// Raises an alert about the packet's flow, from the originator to the responder unless

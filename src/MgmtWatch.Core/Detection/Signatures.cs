@@ -326,6 +326,18 @@ public static class Signatures
         Explanation = "So many new flows or fragmented datagrams arrived that the flow table or fragment cache reached its limit and began evicting (a SYN, fragment or UDP flood, or a limit set too low). Written once per hour while it lasts.",
     };
 
+    /// <summary>Many broken protocol messages from one host: a fuzzer at a BMC's parsers.</summary>
+    public static readonly Signature MalformedTraffic = new(9108008,
+        "MGMTWATCH ATTACK many malformed management-protocol messages from one host", Classification.AttemptedDos, 2)
+    {
+        Explanation = "One host sends many packets that the protocol analyzers find broken (RMCP, IPMI, SNMP, HTTP, TLS, SSH, LDAP and the rest: the applayer anomalies), across its flows and destinations: a fuzzer working through a BMC's parsers, which is how BMCs are crashed, or a badly broken implementation.",
+        Thresholds =
+        [
+            new("malformed.packets", 20, "packets with a protocol violation from one host within the window"),
+            new("malformed.window-seconds", 60, "window"),
+        ],
+    };
+
     /// <summary>Model: traffic outside the baseline.</summary>
     public static readonly Signature ModelAnomaly = new(9100001,
         "MGMTWATCH ANOMALY traffic pattern outside baseline", Classification.BadUnknown, 2)

@@ -26,7 +26,12 @@ public class EvaluationSinkTests
             $"c01,port-scan,{start},{end},tcp,10.60.1.99,*,{bmc},*,syn scan\n" +
             $"c02,never-happened,{start},{end},udp,10.60.1.98,*,{bmc},623,absent\n"), "t");
         var sink = new EvaluationSink(labels);
-        var pipeline = new AnalysisPipeline(new PipelineOptions { Scorer = new ModelScorer(model), Baseline = model.Profile }, sink);
+
+        // The synthetic site's IPMI and SNMP payloads are zero-filled placeholders, which the analyzers rightly
+        // call broken: rule 9108008 would report its poller as a broken implementation. This test is about the
+        // report's accounting, so that rule is set beyond the capture's reach.
+        Assert.Null(Core.Detection.DetectionSettings.TryParse(["malformed.packets=4096"], out var rules));
+        var pipeline = new AnalysisPipeline(new PipelineOptions { Scorer = new ModelScorer(model), Baseline = model.Profile, Detection = rules }, sink);
         using (var source = new Core.Capture.CaptureFileSet([day.WriteTemp()], Core.Capture.MergeOrder.Time))
         {
             PacketLoop.Run(source, pipeline);
@@ -45,7 +50,7 @@ public class EvaluationSinkTests
         Assert.Equal(1, r.GetProperty("campaigns_caught").GetInt32());
         Assert.Equal(1, r.GetProperty("campaigns_missed").GetInt32());
         Assert.Equal(40, r.GetProperty("malicious_flows").GetInt32());
-        Assert.InRange(r.GetProperty("false_alerts").GetInt32(), 0, 2);
+        Assert.True(r.GetProperty("false_alerts").GetInt32() <= 2, r.GetProperty("false_alerts_by_signature").ToString());
         Assert.True(r.GetProperty("roc_auc_detector").GetDouble() > 0.95);
         Assert.Equal(0.5, r.GetProperty("hours").GetDouble(), 1);
     }
