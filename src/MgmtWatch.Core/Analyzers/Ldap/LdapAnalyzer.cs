@@ -143,11 +143,11 @@ public sealed class LdapAnalyzer : IProtocolAnalyzer
         state.Version = m.Version;
         state.BindResult = null;
         state.User = m.Name.IsEmpty ? null : context.Fingerprints.Fingerprint(m.Name);
-        state.UserLength = m.Name.Length;
+        state.UserLength = Encoding.UTF8.GetCharCount(m.Name); // LDAPString is UTF-8 (RFC 4511 §4.1.2); lengths in characters, as for HTTP
         // SASL PLAIN (RFC 4616) carries "authzid NUL authcid NUL password" in clear: as good as a simple bind.
         var plain = m.Sasl && Ascii.EqualsIgnoreCase(m.Mechanism, "PLAIN"u8);
         var password = plain ? m.SaslCredentials[(m.SaslCredentials.LastIndexOf((byte)0) + 1)..] : m.Password;
-        state.PasswordLength = password.Length;
+        state.PasswordLength = Encoding.UTF8.GetCharCount(password);
 
         // RFC 4513 §5.1: an empty name and password is an anonymous bind; a name without a password an
         // "unauthenticated" one, which servers may accept as anonymous while the client takes it for a login.
@@ -160,8 +160,8 @@ public sealed class LdapAnalyzer : IProtocolAnalyzer
             return;
         }
 
-        var nameLength = m.Name.Length.ToString(CultureInfo.InvariantCulture);
-        var passwordLength = password.Length.ToString(CultureInfo.InvariantCulture);
+        var nameLength = state.UserLength.ToString(CultureInfo.InvariantCulture);
+        var passwordLength = state.PasswordLength.ToString(CultureInfo.InvariantCulture);
         context.Alert(Signatures.LdapPasswordInClear, packet,
             $"{packet.Originator} logged in to the directory {packet.Responder}:{packet.ResponderPort} with an LDAP {(plain ? "SASL PLAIN" : "simple")} bind outside TLS " +
             $"(name {state.User ?? "empty"}, {nameLength} characters; {passwordLength}-character password): anyone on the path can read the password",

@@ -12,7 +12,7 @@ public class LdapAnalyzerTests
 {
     private const string ServiceDn = "CN=bmc-svc,OU=Service,DC=example,DC=net";
     private const string UserDn = "CN=j.admin,OU=Admins,DC=example,DC=net";
-    private const string Password = "Tr0ub4dor&3";
+    private const string Password = "Tr0ub4dör&3"; // a non-ASCII letter: lengths are in characters, not bytes
 
     private static readonly CredentialFingerprinter Fingerprinter = new([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
 
@@ -76,7 +76,7 @@ public class LdapAnalyzerTests
         Assert.Equal("bind,bind_result,unbind,search,search_done", flow.Field("ldap.operations"));
         Assert.Equal([Signatures.LdapPasswordInClear.Id], run.Events.Alerts.Select(a => a.SignatureId));
         Assert.Empty(run.AnomaliesOf("ldap"));
-        Assert.DoesNotContain(Password, run.AllOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password[..7], run.AllOutput, StringComparison.Ordinal); // its ASCII part: JSON could escape the rest
         Assert.DoesNotContain("j.admin", run.AllOutput, StringComparison.Ordinal);
     }
 
@@ -97,7 +97,7 @@ public class LdapAnalyzerTests
         Assert.Equal(auth, flow.Field("ldap.bind_auth"));
         Assert.Equal(secret.Length.ToString(CultureInfo.InvariantCulture), flow.Field("ldap.password_length"));
         Assert.Equal(alert ? [Signatures.LdapPasswordInClear.Id] : [], run.Events.Alerts.Select(a => a.SignatureId));
-        Assert.DoesNotContain(Password, run.AllOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password[..7], run.AllOutput, StringComparison.Ordinal); // its ASCII part: JSON could escape the rest
     }
 
     /// <summary>
