@@ -53,13 +53,13 @@ internal sealed class ServerIdentityRule : IFlowRule
         var port = flow.RespPort.ToString(CultureInfo.InvariantCulture);
         var previous = seen ? before.Fingerprint : string.Join(",", known);
         var evidence = new List<KeyValuePair<string, string>> { new("fingerprint", fingerprint) };
-        AddIfSet(evidence, "subject", now.Subject);
-        AddIfSet(evidence, "notbefore", now.NotBefore);
+        evidence.AddIfSet("subject", now.Subject);
+        evidence.AddIfSet("notbefore", now.NotBefore);
         evidence.Add(new("previous_fingerprint", previous));
         if (seen)
         {
-            AddIfSet(evidence, "previous_subject", before.Subject);
-            AddIfSet(evidence, "previous_notbefore", before.NotBefore);
+            evidence.AddIfSet("previous_subject", before.Subject);
+            evidence.AddIfSet("previous_notbefore", before.NotBefore);
         }
 
         var (signature, what) = flow.Service switch
@@ -73,14 +73,6 @@ internal sealed class ServerIdentityRule : IFlowRule
         context.Alert(signature, flow, flow.RespHost, flow.OrigHost,
             $"{flow.RespHost}:{port} presented {what} other than {earlier} (fingerprint {fingerprint}, before {previous}): a reflash, a new key, or another machine answering in its place",
             evidence, incidentKey: port, anyDestination: true);
-    }
-
-    private static void AddIfSet(List<KeyValuePair<string, string>> evidence, string name, string? value)
-    {
-        if (value is not null)
-        {
-            evidence.Add(new(name, value));
-        }
     }
 
     private readonly record struct Presented(string Fingerprint, string? Subject, string? NotBefore);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MgmtWatch.Core.Decoding;
 using MgmtWatch.Core.Detection;
+using MgmtWatch.Core.Output;
 
 namespace MgmtWatch.Core.Analyzers.Ldap;
 

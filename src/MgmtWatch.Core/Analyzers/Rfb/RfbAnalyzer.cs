@@ -1,5 +1,6 @@
 using System.Globalization;
 using MgmtWatch.Core.Decoding;
+using MgmtWatch.Core.Output;
 
 namespace MgmtWatch.Core.Analyzers.Rfb;
 

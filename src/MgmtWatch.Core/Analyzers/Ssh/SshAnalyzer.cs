@@ -1,4 +1,5 @@
 using MgmtWatch.Core.Decoding;
+using MgmtWatch.Core.Output;
 
 namespace MgmtWatch.Core.Analyzers.Ssh;
 
