@@ -81,52 +81,24 @@ internal ref struct LdapMessage
     public ReadOnlySpan<byte> RequestName;
 
     /// <summary>
-    /// The length of the LDAPMessage at the start of <paramref name="data"/>, from its SEQUENCE header (a
-    /// definite length of at most 4 octets, as <see cref="BerReader"/> accepts).
+    /// The length of the LDAPMessage at the start of <paramref name="data"/>, from its SEQUENCE header, read by
+    /// <see cref="BerReader"/> with no bound but the message's own length (the bytes so far may stop short of it).
     /// </summary>
     public static LdapFraming Frame(ReadOnlySpan<byte> data, out int total)
     {
         total = 0;
-        if (data.Length < 2)
-        {
-            return data.Length == 0 || data[0] == BerTag.Sequence ? LdapFraming.NeedMore : LdapFraming.Bad;
-        }
-
-        if (data[0] != BerTag.Sequence || data[1] == 0x80 || data[1] == 0xFF)
+        if (!data.IsEmpty && data[0] != BerTag.Sequence)
         {
             return LdapFraming.Bad;
         }
 
-        long length = data[1];
-        var header = 2;
-        if ((data[1] & 0x80) != 0)
+        var reader = new BerReader(data, int.MaxValue);
+        if (!reader.TryReadElement(out var message))
         {
-            var octets = data[1] & 0x7F;
-            if (octets > 4)
-            {
-                return LdapFraming.Bad;
-            }
-
-            if (data.Length < 2 + octets)
-            {
-                return LdapFraming.NeedMore;
-            }
-
-            length = 0;
-            for (var i = 0; i < octets; i++)
-            {
-                length = (length << 8) | data[2 + i];
-            }
-
-            header += octets;
+            return reader.Error == BerError.Truncated ? LdapFraming.NeedMore : LdapFraming.Bad;
         }
 
-        if (header + length > int.MaxValue)
-        {
-            return LdapFraming.Bad;
-        }
-
-        total = header + (int)length;
+        total = message.Offset + message.Length;
         return data.Length >= total ? LdapFraming.Complete : LdapFraming.NeedMore;
     }
 

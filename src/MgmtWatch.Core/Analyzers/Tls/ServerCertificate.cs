@@ -40,49 +40,36 @@ internal sealed record ServerCertificate(string Subject, string Issuer, string S
     public static CertificateSearch FindLeaf(ReadOnlySpan<byte> handshakes, out ReadOnlySpan<byte> der)
     {
         der = default;
-        if (handshakes.Length < TlsRecords.HandshakeHeaderLength)
+
+        // The hello: type (1), length (3), body. Then the Certificate message: type (1), length (3),
+        // certificate_list length (3), then each certificate's length (3) and DER.
+        var r = new ByteReader(handshakes);
+        if (!r.TrySkip(1) || !r.TryU24(out var hello) || !r.TrySkip(hello) || !r.TryU8(out var type) || !r.TryU24(out var message))
         {
             return CertificateSearch.NeedMore;
         }
 
-        var next = TlsRecords.HandshakeHeaderLength + ((handshakes[1] << 16) | (handshakes[2] << 8) | handshakes[3]);
-
-        // Certificate: handshake header (4), certificate_list length (3), then each certificate's length (3) and DER.
-        if (handshakes.Length < next + TlsRecords.HandshakeHeaderLength)
-        {
-            return CertificateSearch.NeedMore;
-        }
-
-        if (handshakes[next] != HandshakeType)
+        if (type != HandshakeType)
         {
             return CertificateSearch.Absent; // resumption, or an anonymous or PSK suite: no certificate
         }
 
-        var message = TlsRecords.HandshakeHeaderLength + ((handshakes[next + 1] << 16) | (handshakes[next + 2] << 8) | handshakes[next + 3]);
-        if (handshakes.Length < next + 10)
+        if (!r.TryU24(out var list) || !r.TryU24(out var length))
         {
             return CertificateSearch.NeedMore;
         }
 
-        var list = (handshakes[next + 4] << 16) | (handshakes[next + 5] << 8) | handshakes[next + 6];
-        var length = (handshakes[next + 7] << 16) | (handshakes[next + 8] << 8) | handshakes[next + 9];
         if (list == 0)
         {
             return CertificateSearch.Absent; // an empty list (allowed for a client, odd for a server)
         }
 
-        if (list + 3 != message - TlsRecords.HandshakeHeaderLength || length == 0 || length + 3 > list)
+        if (list + 3 != message || length == 0 || length + 3 > list)
         {
             return CertificateSearch.Malformed;
         }
 
-        if (handshakes.Length < next + 10 + length)
-        {
-            return CertificateSearch.NeedMore;
-        }
-
-        der = handshakes.Slice(next + 10, length);
-        return CertificateSearch.Found;
+        return r.TryBytes(length, out der) ? CertificateSearch.Found : CertificateSearch.NeedMore;
     }
 
     /// <summary>Reads a DER certificate; null when it is not one (anything that does not parse as RFC 5280's structure).</summary>
