@@ -325,7 +325,7 @@ public sealed class BaselineProfile : IBaselineView
         [JsonPropertyName("networks")]
         public List<string>? Networks { get; set; }
 
-        /// <summary>"server port fingerprint" for each TLS certificate or SSH host key a server presented; absent before this existed.</summary>
+        /// <summary>"server port fingerprint" for each TLS certificate, SSH host key or BMC GUID a server presented; absent before this existed.</summary>
         [JsonPropertyName("server_identities")]
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public List<string>? ServerIdentities { get; set; }

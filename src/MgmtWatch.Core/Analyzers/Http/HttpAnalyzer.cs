@@ -246,7 +246,7 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
         return used;
     }
 
-    private void Violation(HttpRead result, Side side, State state, scoped in AnalyzerPacket packet, AnalyzerContext context, string badLine)
+    private void Violation(HttpRead result, MessageDirection side, State state, scoped in AnalyzerPacket packet, AnalyzerContext context, string badLine)
     {
         side.Done = true;
 
@@ -443,23 +443,14 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
         }
     }
 
-    private sealed class Side
-    {
-        public HandshakeStream Stream { get; } = new();
-
-        public bool Done { get; set; }
-
-        public int Messages { get; set; }
-    }
-
     private sealed class State : IResettable
     {
         /// <summary>HEAD requests are remembered for the first 32 requests (bits of <see cref="HeadRequests"/>).</summary>
         public const int MaxHeadFlags = 32;
 
-        public Side Client { get; } = new();
+        public MessageDirection Client { get; } = new();
 
-        public Side Server { get; } = new();
+        public MessageDirection Server { get; } = new();
 
         public bool Confirmed { get; set; }
 
@@ -487,8 +478,8 @@ public sealed class HttpAnalyzer : IProtocolAnalyzer
 
         public void Reset()
         {
-            Client.Done = Server.Done = false;
-            Client.Messages = Server.Messages = 0;
+            Client.Clear();
+            Server.Clear();
             Confirmed = false;
             HeadRequests = 0;
             Method = Uri = Host = UserAgent = ServerName = AuthScheme = BasicUser = null;

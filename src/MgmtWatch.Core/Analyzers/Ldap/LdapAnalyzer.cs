@@ -76,7 +76,7 @@ public sealed class LdapAnalyzer : IProtocolAnalyzer
     }
 
     /// <summary>Reads the whole messages in a direction's bytes; returns the bytes used up.</summary>
-    private int Read(ReadOnlySpan<byte> data, Side side, State state, scoped in AnalyzerPacket packet, AnalyzerContext context)
+    private int Read(ReadOnlySpan<byte> data, MessageDirection side, State state, scoped in AnalyzerPacket packet, AnalyzerContext context)
     {
         var used = 0;
         while (!side.Done)
@@ -271,20 +271,11 @@ public sealed class LdapAnalyzer : IProtocolAnalyzer
         _ => code.ToString(CultureInfo.InvariantCulture),
     };
 
-    private sealed class Side
-    {
-        public HandshakeStream Stream { get; } = new();
-
-        public bool Done { get; set; }
-
-        public int Messages { get; set; }
-    }
-
     private sealed class State : IResettable
     {
-        public Side Client { get; } = new();
+        public MessageDirection Client { get; } = new();
 
-        public Side Server { get; } = new();
+        public MessageDirection Server { get; } = new();
 
         public bool Confirmed { get; set; }
 
@@ -310,8 +301,8 @@ public sealed class LdapAnalyzer : IProtocolAnalyzer
 
         public void Reset()
         {
-            Client.Done = Server.Done = false;
-            Client.Messages = Server.Messages = 0;
+            Client.Clear();
+            Server.Clear();
             Confirmed = StartTlsRequested = StartTls = false;
             Operations = 0;
             Binds = UserLength = PasswordLength = 0;
